@@ -1,0 +1,848 @@
+/*
+ * site: the build stage (see site.h).
+ *
+ * Every page is rendered from a template context: a val tree built
+ * here from the knowledge base.  Content values go into contexts as
+ * plain strings and are escaped by the template engine; the only HTML
+ * that enters a context is cmark-gfm's safe-mode output (keys ending
+ * in _html, used with triple mustaches).  All iteration is over sorted
+ * sequences, and the only date is the build date, so two builds of
+ * the same input give the same bytes.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arc.h"
+#include "bnd.h"
+#include "ix.h"
+#include "md.h"
+#include "out.h"
+#include "rec.h"
+#include "sha.h"
+#include "site.h"
+#include "tpl.h"
+
+#define	SITE_MAXPAGE	((size_t)64 << 20)
+
+static const char *const site_templates[] = {
+	"base", "home", "matrix", "framework", "scenario", "notfound",
+	"sitemap", NULL
+};
+
+/* Theme assets copied verbatim: theme-relative source, site path. */
+static const char *const site_assets[][2] = {
+	{ "assets/style.css", "assets/style.css" },
+	{ "assets/site.js", "assets/site.js" },
+	{ "assets/favicon.svg", "favicon.svg" },
+	{ "node_modules/mermaid/dist/mermaid.min.js", "assets/mermaid.min.js" },
+	{ NULL, NULL }
+};
+
+static const char *const site_crit[][2] = {
+	{ "isolation", "Isolation level" },
+	{ "cold_start", "Cold start time" },
+	{ "languages", "Language support" },
+	{ "network", "Network control" },
+	{ "filesystem", "File system access" },
+	{ "cost", "Cost model" },
+	{ "self_host", "Self-host option" },
+	{ "integrations", "Agent framework integration" },
+	{ NULL, NULL }
+};
+
+struct	site {
+	const struct site_opts	*o;
+	struct kb		*kb;
+	struct pl_host		*pl;
+	struct tpl_set		*tpl;
+	struct out		*out;
+	struct arena		*ar;	/* per build */
+	struct diag		*d;
+	struct val		*sitectx; /* {title, tagline, base_url, ...} */
+	struct val		*urls;	/* seq of site-relative page paths */
+	struct val		*sums;	/* "HEX  NAME" per archive */
+	struct rec		 rec;
+};
+
+static int
+site_write(struct site *s, const char *rel, const char *data, size_t len)
+{
+	return out_write(s->out, rel, data, len, s->d);
+}
+
+static int
+site_md(struct site *s, const char *src, const char *path, unsigned line,
+    struct val *ctx, const char *key)
+{
+	struct buf	 b;
+	int		 rc;
+
+	buf_init(&b, SITE_MAXPAGE);
+	rc = md_render(src ? src : "", src ? strlen(src) : 0, &b, path, line,
+	    s->d);
+	if (rc == 0)
+		val_set(s->ar, ctx, key, val_strn(s->ar, buf_cstr(&b), b.len));
+	buf_free(&b);
+	return rc;
+}
+
+static const char *
+site_grade_label(const char *g)
+{
+	if (g == NULL)
+		return "";
+	if (strcmp(g, "vendor-docs") == 0)
+		return "vendor docs";
+	if (strcmp(g, "vendor-claim") == 0)
+		return "vendor claim";
+	return g;
+}
+
+static const char *
+site_kind_label(const char *k)
+{
+	if (k == NULL)
+		return "";
+	if (strcmp(k, "sandbox") == 0)
+		return "Sandbox";
+	if (strcmp(k, "orchestrator") == 0)
+		return "Orchestrator";
+	if (strcmp(k, "harness") == 0)
+		return "Agent harness";
+	return "Hardening layer";
+}
+
+static void
+site_str(struct site *s, struct val *m, const char *k, const char *v)
+{
+	val_set(s->ar, m, k, v ? val_str(s->ar, v) : val_null(s->ar));
+}
+
+/* One criterion of an entry as a template context. */
+static struct val *
+site_crit_ctx(struct site *s, const struct val *e, size_t ci, int full)
+{
+	const struct val	*c = val_path(e, "criteria");
+	struct val		*cc, *out = val_map(s->ar), *srcs, *sc, *x;
+	struct val		*grades;
+	const char		*g;
+	size_t			 i, ng = 0;
+	int			 seen[4] = { 0, 0, 0, 0 };
+	static const char *const gl[] = { "vendor-docs", "vendor-claim",
+	    "independent", "measured" };
+
+	cc = val_get(c, site_crit[ci][0]);
+	site_str(s, out, "key", site_crit[ci][0]);
+	site_str(s, out, "label", site_crit[ci][1]);
+	site_str(s, out, "value", val_getstr(cc, "value"));
+	site_str(s, out, "class", val_getstr(cc, "class"));
+	val_set(s->ar, out, "stale", val_bool(s->ar,
+	    val_truthy(val_get(cc, "stale"))));
+	if ((x = val_get(cc, "ms_min")) != NULL && x->kind == VAL_INT) {
+		const struct val *hi = val_get(cc, "ms_max");
+
+		if (hi != NULL && hi->u.i != x->u.i)
+			val_set(s->ar, out, "range", val_str(s->ar,
+			    ar_printf(s->ar, "%lld–%lld ms", x->u.i,
+			    hi->u.i)));
+		else
+			val_set(s->ar, out, "range", val_str(s->ar,
+			    ar_printf(s->ar, "%lld ms", x->u.i)));
+	}
+	if ((x = val_get(cc, "list")) != NULL) {
+		struct val *l = val_seq(s->ar);
+
+		for (i = 0; i < val_len(x); i++)
+			val_push(s->ar, l, val_at(x, i));
+		val_set(s->ar, out, "list", l);
+	}
+	srcs = val_seq(s->ar);
+	x = val_get(cc, "sources");
+	for (i = 0; i < val_len(x); i++) {
+		const struct val *src = val_at(x, i);
+
+		sc = val_map(s->ar);
+		val_set(s->ar, sc, "n", val_int(s->ar, (long long)i + 1));
+		site_str(s, sc, "url", val_getstr(src, "url"));
+		site_str(s, sc, "title", val_getstr(src, "title"));
+		site_str(s, sc, "checked", val_getstr(src, "checked"));
+		g = val_getstr(src, "grade");
+		site_str(s, sc, "grade", g);
+		site_str(s, sc, "grade_label", site_grade_label(g));
+		if (val_getstr(src, "claim") != NULL)
+			site_str(s, sc, "claim", val_getstr(src, "claim"));
+		val_set(s->ar, sc, "stale", val_bool(s->ar,
+		    val_truthy(val_get(src, "stale"))));
+		val_push(s->ar, srcs, sc);
+		for (size_t k = 0; k < 4; k++)
+			if (g != NULL && strcmp(g, gl[k]) == 0)
+				seen[k] = 1;
+	}
+	val_set(s->ar, out, "sources", srcs);
+	val_set(s->ar, out, "nsources", val_int(s->ar, (long long)val_len(x)));
+	grades = val_seq(s->ar);
+	for (i = 0; i < 4; i++)
+		if (seen[i]) {
+			sc = val_map(s->ar);
+			site_str(s, sc, "grade", gl[i]);
+			site_str(s, sc, "label", site_grade_label(gl[i]));
+			val_push(s->ar, grades, sc);
+			ng++;
+		}
+	val_set(s->ar, out, "grades", grades);
+	if (full && site_md(s, val_getstr(cc, "detail"), val_getstr(e, "path"),
+	    cc ? cc->line : 0, out, "detail_html") == -1)
+		return NULL;
+	return out;
+}
+
+/* An entry as a template context; full adds the rendered Markdown. */
+static struct val *
+site_entry_ctx(struct site *s, const struct val *e, int full)
+{
+	struct val	*out = val_map(s->ar), *cs, *c, *l, *x, *m;
+	const char	*slug = val_getstr(e, "slug");
+	size_t		 i, j;
+
+	site_str(s, out, "slug", slug);
+	site_str(s, out, "name", val_getstr(e, "name"));
+	site_str(s, out, "kind", val_getstr(e, "kind"));
+	site_str(s, out, "kind_label", site_kind_label(val_getstr(e, "kind")));
+	site_str(s, out, "summary", val_getstr(e, "summary"));
+	site_str(s, out, "homepage", val_getstr(e, "homepage"));
+	site_str(s, out, "license", val_getstr(e, "license"));
+	site_str(s, out, "bundle_family", val_getstr(e, "bundle_family"));
+	site_str(s, out, "userland", val_getstr(e, "userland"));
+	site_str(s, out, "path", val_getstr(e, "path"));
+	site_str(s, out, "href", ar_printf(s->ar, "frameworks/%s/", slug));
+	site_str(s, out, "isolation_class",
+	    val_getstr(val_path(e, "criteria.isolation"), "class"));
+	site_str(s, out, "self_host_class",
+	    val_getstr(val_path(e, "criteria.self_host"), "class"));
+	site_str(s, out, "cost_class",
+	    val_getstr(val_path(e, "criteria.cost"), "class"));
+	val_set(s->ar, out, "is_sandbox", val_bool(s->ar,
+	    strcmp(val_getstr(e, "kind"), "sandbox") == 0));
+	cs = val_seq(s->ar);
+	for (i = 0; site_crit[i][0] != NULL; i++) {
+		if ((c = site_crit_ctx(s, e, i, full)) == NULL)
+			return NULL;
+		val_push(s->ar, cs, c);
+	}
+	val_set(s->ar, out, "criteria", cs);
+	x = val_get(e, "fits_infra");
+	val_set(s->ar, out, "fits_infra", x ? x : val_seq(s->ar));
+	l = val_seq(s->ar);
+	x = val_get(e, "delegates_to");
+	for (j = 0; j < val_len(x); j++) {
+		const struct val *t = kb_framework(s->kb, val_cstr(val_at(x, j)));
+
+		m = val_map(s->ar);
+		site_str(s, m, "slug", val_cstr(val_at(x, j)));
+		site_str(s, m, "name", t ? val_getstr(t, "name") :
+		    val_cstr(val_at(x, j)));
+		site_str(s, m, "href", ar_printf(s->ar, "frameworks/%s/",
+		    val_cstr(val_at(x, j))));
+		val_push(s->ar, l, m);
+	}
+	val_set(s->ar, out, "delegates_to", l);
+	if (!full)
+		return out;
+	/* Entries that delegate to this one. */
+	l = val_seq(s->ar);
+	for (i = 0; i < val_len(s->kb->frameworks); i++) {
+		const struct val *o = val_at(s->kb->frameworks, i);
+
+		x = val_get(o, "delegates_to");
+		for (j = 0; j < val_len(x); j++)
+			if (strcmp(val_cstr(val_at(x, j)), slug) == 0) {
+				m = val_map(s->ar);
+				site_str(s, m, "name", val_getstr(o, "name"));
+				site_str(s, m, "kind_label",
+				    site_kind_label(val_getstr(o, "kind")));
+				site_str(s, m, "href", ar_printf(s->ar,
+				    "frameworks/%s/", val_getstr(o, "slug")));
+				val_push(s->ar, l, m);
+			}
+	}
+	val_set(s->ar, out, "delegated_by", l);
+	x = val_get(e, "attacks");
+	val_set(s->ar, out, "attacks", x ? x : val_seq(s->ar));
+	x = val_get(e, "hardening");
+	val_set(s->ar, out, "hardening", x ? x : val_seq(s->ar));
+	x = val_get(e, "body_line");
+	if (site_md(s, val_getstr(e, "body"), val_getstr(e, "path"),
+	    x ? (unsigned)x->u.i : 0, out, "body_html") == -1)
+		return NULL;
+	return out;
+}
+
+/* The page context shared by every page: depth is the folder depth. */
+static struct val *
+site_page(struct site *s, const char *rel, const char *title, int depth)
+{
+	struct val	*p = val_map(s->ar);
+	struct buf	 b;
+	int		 i;
+
+	buf_init(&b, 256);
+	for (i = 0; i < depth; i++)
+		buf_puts(&b, "../");
+	val_set(s->ar, p, "root", val_str(s->ar, buf_cstr(&b)));
+	buf_free(&b);
+	val_set(s->ar, p, "site", s->sitectx);
+	site_str(s, p, "title", title);
+	site_str(s, p, "canonical", ar_printf(s->ar, "%s%s",
+	    val_getstr(s->sitectx, "base_url"), rel));
+	return p;
+}
+
+static int
+site_render(struct site *s, const char *tpl, const char *rel,
+    const char *file, struct val *ctx)
+{
+	struct buf	 b;
+	int		 rc;
+
+	buf_init(&b, SITE_MAXPAGE);
+	if ((rc = tpl_render(s->tpl, tpl, ctx, &b, s->d)) == 0)
+		rc = site_write(s, file, buf_cstr(&b), b.len);
+	buf_free(&b);
+	if (rc == 0 && rel != NULL)
+		val_push(s->ar, s->urls, val_str(s->ar, rel));
+	return rc;
+}
+
+static int
+site_load_theme(const char *root, struct tpl_set *tpl, struct arena *ar,
+    struct diag *d)
+{
+	char	*path, *rel, *src;
+	size_t	 len, i;
+	int	 rc = 0;
+
+	for (i = 0; site_templates[i] != NULL; i++) {
+		rel = ar_printf(ar, "themes/default/templates/%s.mustache",
+		    site_templates[i]);
+		path = ar_printf(ar, "%s/%s", root, rel);
+		if (kb_read(ar, path, rel, (size_t)1 << 20, &src, &len, d) == -1 ||
+		    tpl_set_add(tpl, site_templates[i], src, len, rel, d) == -1)
+			rc = -1;
+	}
+	return rc;
+}
+
+int
+site_check_theme(const char *root, struct diag *d)
+{
+	struct tpl_set	*tpl = tpl_set_new();
+	struct arena	*ar = ar_new();
+	int		 rc = site_load_theme(root, tpl, ar, d);
+
+	tpl_set_free(tpl);
+	ar_free(ar);
+	return rc;
+}
+
+static int
+site_assets_copy(struct site *s)
+{
+	char	*path, *rel, *data;
+	size_t	 len, i;
+	int	 rc = 0;
+
+	for (i = 0; site_assets[i][0] != NULL; i++) {
+		rel = ar_printf(s->ar, "themes/default/%s", site_assets[i][0]);
+		path = ar_printf(s->ar, "%s/%s", s->o->root, rel);
+		if (access(path, R_OK) == -1) {
+			rc = diag_error(s->d, rel, 0, 0, "theme asset missing: "
+			    "run `make` (it installs the theme's pinned npm "
+			    "packages with `npm ci`)");
+			continue;
+		}
+		if (kb_read(s->ar, path, rel, (size_t)32 << 20, &data, &len,
+		    s->d) == -1 || site_write(s, site_assets[i][1], data, len)
+		    == -1)
+			rc = -1;
+	}
+	return rc;
+}
+
+static struct val *
+site_reqs_ctx(struct site *s, const struct val *req)
+{
+	struct val	*out = val_seq(s->ar), *m, *dm, *t;
+	const char	*name, *tok;
+	size_t		 i, j;
+
+	for (i = 0; i < val_len(s->kb->dimlist); i++) {
+		dm = val_at(s->kb->dimlist, i);
+		name = val_getstr(dm, "name");
+		tok = val_getstr(req, name);
+		m = val_map(s->ar);
+		site_str(s, m, "name", name);
+		site_str(s, m, "label", val_getstr(dm, "label"));
+		site_str(s, m, "token", tok);
+		for (j = 0; j < val_len(val_get(dm, "tokens")); j++) {
+			t = val_at(val_get(dm, "tokens"), j);
+			if (tok && strcmp(val_getstr(t, "token"), tok) == 0)
+				site_str(s, m, "token_label",
+				    val_getstr(t, "label"));
+		}
+		val_push(s->ar, out, m);
+	}
+	return out;
+}
+
+/* Candidates of a recommendation, with their criteria for the matrix. */
+static struct val *
+site_ranking_ctx(struct site *s, const struct val *rec)
+{
+	struct val	*out = val_seq(s->ar), *c, *m, *ec;
+	const struct val *rk = val_get(rec, "ranking");
+	size_t		 i;
+
+	for (i = 0; i < val_len(rk); i++) {
+		c = val_at(rk, i);
+		ec = site_entry_ctx(s, kb_framework(s->kb, val_getstr(c,
+		    "slug")), 0);
+		if (ec == NULL)
+			return NULL;
+		m = val_copy(s->ar, c);
+		val_set(s->ar, m, "score_text", val_str(s->ar, ar_printf(s->ar,
+		    "%.1f", val_get(c, "score")->u.d)));
+		val_set(s->ar, m, "entry", ec);
+		val_set(s->ar, m, "rank", val_int(s->ar, (long long)i + 1));
+		val_push(s->ar, out, m);
+	}
+	return out;
+}
+
+static int
+site_bundle(struct site *s, const struct val *scn, const struct val *rec,
+    struct val *ctx)
+{
+	const char	*slug = val_getstr(scn, "slug");
+	struct val	*files, *bl = val_map(s->ar);
+	struct arc_member *m;
+	enum arc_format	 fmts[2] = { ARC_TGZ, ARC_ZIP };
+	const char	*ext[2] = { "tar.gz", "zip" };
+	char		*data, hex[65];
+	size_t		 len, i, n;
+	int		 f;
+
+	if ((files = bnd_make(s->pl, s->kb, scn, rec, slug, s->ar, s->d)) ==
+	    NULL)
+		return -1;
+	n = files->u.map.n;
+	m = ar_alloc(s->ar, (n + 1) * sizeof(*m));
+	for (i = 0; i < n; i++) {
+		m[i].path = files->u.map.k[i];
+		m[i].data = files->u.map.v[i]->u.str.s;
+		m[i].len = files->u.map.v[i]->u.str.len;
+		m[i].exec = 0;
+	}
+	for (f = 0; f < 2; f++) {
+		if (arc_build(fmts[f], slug, m, n, (time_t)s->kb->epoch,
+		    &data, &len, s->d) == -1)
+			return -1;
+		if (site_write(s, ar_printf(s->ar, "bundles/%s.%s", slug,
+		    ext[f]), data, len) == -1) {
+			free(data);
+			return -1;
+		}
+		sha256_hex(data, len, hex);
+		free(data);
+		val_push(s->ar, s->sums, val_str(s->ar, ar_printf(s->ar,
+		    "%s  %s.%s", hex, slug, ext[f])));
+		val_set(s->ar, bl, f == 0 ? "tgz_sha256" : "zip_sha256",
+		    val_str(s->ar, hex));
+		val_set(s->ar, bl, f == 0 ? "tgz_size" : "zip_size",
+		    val_int(s->ar, (long long)len));
+	}
+	site_str(s, bl, "tgz", ar_printf(s->ar, "bundles/%s.tar.gz", slug));
+	site_str(s, bl, "zip", ar_printf(s->ar, "bundles/%s.zip", slug));
+	val_set(s->ar, bl, "files", val_seq(s->ar));
+	for (i = 0; i < n; i++)
+		val_push(s->ar, val_get(bl, "files"),
+		    val_str(s->ar, files->u.map.k[i]));
+	val_set(s->ar, ctx, "bundle", bl);
+	val_set(s->ar, ctx, "diagram", val_get(files, "architecture.mmd") ?
+	    val_get(files, "architecture.mmd") : val_null(s->ar));
+	val_set(s->ar, ctx, "readme", val_get(files, "README.md"));
+	return 0;
+}
+
+static int
+site_scenarios(struct site *s, struct val *api)
+{
+	struct val	*scn, *rec, *ctx, *a, *pe, *fe, *x;
+	const char	*slug;
+	size_t		 i;
+	int		 rc = 0;
+
+	for (i = 0; i < val_len(s->kb->scenarios); i++) {
+		scn = val_at(s->kb->scenarios, i);
+		slug = val_getstr(scn, "slug");
+		if ((rec = rec_compute(&s->rec, val_get(scn, "requirements"),
+		    s->ar, s->d)) == NULL)
+			return -1;
+		val_set(s->ar, scn, "primary", val_get(rec, "primary"));
+		val_set(s->ar, scn, "fallback", val_get(rec, "fallback"));
+		a = val_map(s->ar);
+		val_append(s->ar, a, "slug", val_get(scn, "slug"));
+		val_append(s->ar, a, "title", val_get(scn, "title"));
+		val_append(s->ar, a, "requirements", val_get(scn,
+		    "requirements"));
+		val_append(s->ar, a, "primary", val_get(rec, "primary"));
+		val_append(s->ar, a, "fallback", val_get(rec, "fallback"));
+		val_push(s->ar, api, a);
+		ctx = site_page(s, ar_printf(s->ar, "scenarios/%s/", slug),
+		    val_getstr(scn, "title"), 2);
+		site_str(s, ctx, "slug", slug);
+		site_str(s, ctx, "summary", val_getstr(scn, "summary"));
+		val_set(s->ar, ctx, "requirements", site_reqs_ctx(s,
+		    val_get(scn, "requirements")));
+		x = val_get(scn, "body_line");
+		if (site_md(s, val_getstr(scn, "body"), val_getstr(scn, "path"),
+		    x ? (unsigned)x->u.i : 0, ctx, "body_html") == -1)
+			return -1;
+		pe = fe = NULL;
+		if (val_cstr(val_get(rec, "primary")) != NULL &&
+		    (pe = site_entry_ctx(s, kb_framework(s->kb,
+		    val_cstr(val_get(rec, "primary"))), 1)) == NULL)
+			return -1;
+		if (val_cstr(val_get(rec, "fallback")) != NULL &&
+		    (fe = site_entry_ctx(s, kb_framework(s->kb,
+		    val_cstr(val_get(rec, "fallback"))), 1)) == NULL)
+			return -1;
+		val_set(s->ar, ctx, "primary", pe ? pe : val_null(s->ar));
+		val_set(s->ar, ctx, "fallback", fe ? fe : val_null(s->ar));
+		val_set(s->ar, ctx, "notes", val_get(rec, "notes"));
+		if ((x = site_ranking_ctx(s, rec)) == NULL)
+			return -1;
+		val_set(s->ar, ctx, "ranking", x);
+		if (pe != NULL) {
+			/* Reasons of the primary and the fallback. */
+			size_t	 k;
+
+			for (k = 0; k < val_len(x); k++) {
+				const struct val *c = val_at(x, k);
+
+				if (strcmp(val_getstr(c, "slug"),
+				    val_getstr(pe, "slug")) == 0)
+					val_set(s->ar, ctx, "primary_rank", (struct val *)c);
+				if (fe != NULL && strcmp(val_getstr(c, "slug"),
+				    val_getstr(fe, "slug")) == 0)
+					val_set(s->ar, ctx, "fallback_rank", (struct val *)c);
+			}
+		}
+		if (site_bundle(s, scn, rec, ctx) == -1)
+			return -1;
+		if (site_render(s, "scenario", ar_printf(s->ar,
+		    "scenarios/%s/", slug), ar_printf(s->ar,
+		    "scenarios/%s/index.html", slug), ctx) == -1)
+			rc = -1;
+	}
+	return rc;
+}
+
+static int
+site_api(struct site *s, const char *name, const char *key, struct val *list)
+{
+	struct val	*doc = val_map(s->ar);
+	struct buf	 b;
+	int		 rc;
+
+	val_append(s->ar, doc, "version", val_int(s->ar, 1));
+	val_append(s->ar, doc, key, list);
+	buf_init(&b, (size_t)512 << 20);
+	rc = val_json(&b, doc, VAL_JSON_PRETTY);
+	if (rc == 0)
+		rc = buf_putc(&b, '\n');
+	if (rc == 0)
+		rc = site_write(s, ar_printf(s->ar, "api/%s", name),
+		    buf_cstr(&b), b.len);
+	else
+		diag_error(s->d, ar_printf(s->ar, "api/%s", name), 0, 0,
+		    "too large");
+	buf_free(&b);
+	return rc;
+}
+
+/* The entry as published in the API: everything but internal keys. */
+static struct val *
+site_api_entry(struct site *s, const struct val *e)
+{
+	struct val	*o = val_map(s->ar);
+	size_t		 i;
+
+	for (i = 0; i < e->u.map.n; i++)
+		if (strcmp(e->u.map.k[i], "body_line") != 0)
+			val_append(s->ar, o, e->u.map.k[i], e->u.map.v[i]);
+	return o;
+}
+
+static int
+site_cmpstrp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Orders "HEX  NAME" lines by NAME. */
+static int
+site_cmpsum(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a + 66, *(char *const *)b + 66);
+}
+
+/* bundles/SHA256SUMS: "HEX  NAME" lines sorted by name. */
+static int
+site_checksums(struct site *s)
+{
+	struct buf	 b;
+	char		**lines;
+	size_t		 i, n = val_len(s->sums);
+	int		 rc;
+
+	lines = ar_alloc(s->ar, (n + 1) * sizeof(*lines));
+	for (i = 0; i < n; i++)
+		lines[i] = val_at(s->sums, i)->u.str.s;
+	qsort(lines, n, sizeof(*lines), site_cmpsum);
+	buf_init(&b, 1 << 20);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s\n", lines[i]);
+	rc = site_write(s, "bundles/SHA256SUMS", buf_cstr(&b), b.len);
+	buf_free(&b);
+	return rc;
+}
+
+static int
+site_frameworks(struct site *s, struct val *api, struct val *rows)
+{
+	struct val	*e, *ctx, *ec;
+	const char	*slug;
+	size_t		 i;
+
+	for (i = 0; i < val_len(s->kb->frameworks); i++) {
+		e = val_at(s->kb->frameworks, i);
+		slug = val_getstr(e, "slug");
+		val_push(s->ar, api, site_api_entry(s, e));
+		if ((ec = site_entry_ctx(s, e, 1)) == NULL)
+			return -1;
+		val_push(s->ar, rows, ec);
+		ctx = site_page(s, ar_printf(s->ar, "frameworks/%s/", slug),
+		    val_getstr(e, "name"), 2);
+		val_set(s->ar, ctx, "entry", ec);
+		if (site_render(s, "framework", ar_printf(s->ar,
+		    "frameworks/%s/", slug), ar_printf(s->ar,
+		    "frameworks/%s/index.html", slug), ctx) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Facet values for the matrix filters: distinct values, sorted. */
+static struct val *
+site_facet(struct site *s, const struct val *rows, const char *key)
+{
+	struct val	*out = val_seq(s->ar), *m;
+	const char	**v;
+	size_t		 i, j, n = 0;
+
+	v = ar_alloc(s->ar, (val_len(rows) + 1) * sizeof(*v));
+	for (i = 0; i < val_len(rows); i++) {
+		const char *x = val_getstr(val_at(rows, i), key);
+
+		if (x == NULL)
+			continue;
+		for (j = 0; j < n; j++)
+			if (strcmp(v[j], x) == 0)
+				break;
+		if (j == n)
+			v[n++] = x;
+	}
+	qsort(v, n, sizeof(*v), site_cmpstrp);
+	for (i = 0; i < n; i++) {
+		m = val_map(s->ar);
+		site_str(s, m, "value", v[i]);
+		val_push(s->ar, out, m);
+	}
+	return out;
+}
+
+static int
+site_home(struct site *s, struct val *rows, struct val *scns)
+{
+	struct val	*ctx = site_page(s, "", NULL, 0), *list, *m, *scn;
+	size_t		 i;
+
+	val_set(s->ar, ctx, "frameworks", rows);
+	list = val_seq(s->ar);
+	for (i = 0; i < val_len(s->kb->scenarios); i++) {
+		scn = val_at(s->kb->scenarios, i);
+		m = val_map(s->ar);
+		site_str(s, m, "slug", val_getstr(scn, "slug"));
+		site_str(s, m, "title", val_getstr(scn, "title"));
+		site_str(s, m, "summary", val_getstr(scn, "summary"));
+		site_str(s, m, "href", ar_printf(s->ar, "scenarios/%s/",
+		    val_getstr(scn, "slug")));
+		if (val_cstr(val_get(scn, "primary")) != NULL)
+			site_str(s, m, "primary", val_getstr(kb_framework(s->kb,
+			    val_cstr(val_get(scn, "primary"))), "name"));
+		val_set(s->ar, m, "requirements", site_reqs_ctx(s,
+		    val_get(scn, "requirements")));
+		val_push(s->ar, list, m);
+	}
+	val_set(s->ar, ctx, "scenarios", list);
+	val_set(s->ar, ctx, "nframeworks", val_int(s->ar,
+	    (long long)val_len(rows)));
+	val_set(s->ar, ctx, "nscenarios", val_int(s->ar,
+	    (long long)val_len(scns)));
+	return site_render(s, "home", "", "index.html", ctx);
+}
+
+static int
+site_matrix(struct site *s, struct val *rows)
+{
+	struct val	*ctx = site_page(s, "matrix/", "Comparison matrix", 1);
+	struct val	*hdr = val_seq(s->ar), *m;
+	size_t		 i;
+
+	for (i = 0; site_crit[i][0] != NULL; i++) {
+		m = val_map(s->ar);
+		site_str(s, m, "key", site_crit[i][0]);
+		site_str(s, m, "label", site_crit[i][1]);
+		val_push(s->ar, hdr, m);
+	}
+	val_set(s->ar, ctx, "columns", hdr);
+	val_set(s->ar, ctx, "rows", rows);
+	val_set(s->ar, ctx, "facet_kind", site_facet(s, rows, "kind"));
+	val_set(s->ar, ctx, "facet_isolation", site_facet(s, rows,
+	    "isolation_class"));
+	val_set(s->ar, ctx, "facet_self_host", site_facet(s, rows,
+	    "self_host_class"));
+	val_set(s->ar, ctx, "facet_cost", site_facet(s, rows, "cost_class"));
+	return site_render(s, "matrix", "matrix/", "matrix/index.html", ctx);
+}
+
+static int
+site_extras(struct site *s)
+{
+	struct val	*ctx, *urls;
+	struct buf	 b;
+	size_t		 i;
+	int		 rc;
+
+	ctx = site_page(s, "404.html", "Page not found", 0);
+	/* 404.html is served from any depth: use absolute links. */
+	val_set(s->ar, ctx, "root", val_get(s->sitectx, "base_url"));
+	if (site_render(s, "notfound", NULL, "404.html", ctx) == -1)
+		return -1;
+	ctx = site_page(s, "", NULL, 0);
+	urls = val_seq(s->ar);
+	for (i = 0; i < val_len(s->urls); i++) {
+		struct val *m = val_map(s->ar);
+
+		site_str(s, m, "loc", ar_printf(s->ar, "%s%s",
+		    val_getstr(s->sitectx, "base_url"),
+		    val_cstr(val_at(s->urls, i))));
+		val_push(s->ar, urls, m);
+	}
+	val_set(s->ar, ctx, "urls", urls);
+	site_str(s, ctx, "lastmod", s->kb->date);
+	if (site_render(s, "sitemap", NULL, "sitemap.xml", ctx) == -1)
+		return -1;
+	buf_init(&b, 4096);
+	buf_printf(&b, "User-agent: *\nAllow: /\n\nSitemap: %ssitemap.xml\n",
+	    val_getstr(s->sitectx, "base_url"));
+	rc = site_write(s, "robots.txt", buf_cstr(&b), b.len);
+	buf_free(&b);
+	return rc;
+}
+
+static struct val *
+site_ctx_site(struct site *s)
+{
+	struct val	*m = val_map(s->ar);
+	const char	*base = s->o->base_url ? s->o->base_url :
+			    val_getstr(s->kb->site, "base_url");
+	size_t		 n = strlen(base);
+
+	site_str(s, m, "title", val_getstr(s->kb->site, "title"));
+	site_str(s, m, "tagline", val_getstr(s->kb->site, "tagline"));
+	site_str(s, m, "base_url", n && base[n - 1] == '/' ? base :
+	    ar_printf(s->ar, "%s/", base));
+	site_str(s, m, "content_license", val_getstr(s->kb->site,
+	    "content_license"));
+	site_str(s, m, "bundle_license", val_getstr(s->kb->site,
+	    "bundle_license"));
+	site_str(s, m, "build_date", s->kb->date);
+	return m;
+}
+
+int
+site_build(const struct site_opts *o, struct kb *kb, struct pl_host *pl,
+    struct diag *d)
+{
+	struct site	 s;
+	struct val	*fw_api, *scn_api, *rows;
+	char		*kbpath;
+	int		 rc = -1;
+
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	s.kb = kb;
+	s.pl = pl;
+	s.d = d;
+	s.ar = ar_new();
+	s.tpl = tpl_set_new();
+	s.urls = val_seq(s.ar);
+	s.sums = val_seq(s.ar);
+	if (o->base_url != NULL && strncmp(o->base_url, "https://", 8) != 0 &&
+	    strncmp(o->base_url, "http://", 7) != 0) {
+		diag_error(d, NULL, 0, 0, "--base-url must be an http(s) URL");
+		goto done;
+	}
+	s.sitectx = site_ctx_site(&s);
+	if (site_load_theme(o->root, s.tpl, s.ar, d) == -1)
+		goto done;
+	if (rec_init(&s.rec, kb, pl, s.ar, d) == -1)
+		goto done;
+	if ((s.out = out_open(o->out, d)) == NULL)
+		goto done;
+	fw_api = val_seq(s.ar);
+	scn_api = val_seq(s.ar);
+	rows = val_seq(s.ar);
+	if (site_assets_copy(&s) == -1 ||
+	    site_scenarios(&s, scn_api) == -1 ||
+	    site_frameworks(&s, fw_api, rows) == -1 ||
+	    site_home(&s, rows, kb->scenarios) == -1 ||
+	    site_matrix(&s, rows) == -1 ||
+	    site_checksums(&s) == -1 ||
+	    site_api(&s, "frameworks.json", "frameworks", fw_api) == -1 ||
+	    site_api(&s, "scenarios.json", "scenarios", scn_api) == -1 ||
+	    site_extras(&s) == -1)
+		goto fail;
+	kbpath = ar_printf(s.ar, "%s/api/kb.sqlite", out_tmpdir(s.out));
+	if (ix_write_kb(kbpath, kb->frameworks, kb->scenarios, kb->date, d)
+	    == -1)
+		goto fail;
+	if (out_commit(s.out, d) == -1)
+		goto done;
+	s.out = NULL;
+	rc = 0;
+	goto done;
+fail:
+	out_abort(s.out);
+	s.out = NULL;
+done:
+	tpl_set_free(s.tpl);
+	ar_free(s.ar);
+	return rc;
+}

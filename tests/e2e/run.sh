@@ -1,0 +1,58 @@
+#!/bin/sh
+# End-to-end golden test: builds the fixture site (tests/e2e/fixture) with
+# a fixed SOURCE_DATE_EPOCH and compares a normalised copy of the output
+# with tests/e2e/expected/.  Binary files are normalised into text: the
+# SQLite file into its .dump, archives into their listings and contents,
+# and the 3.5 MB Mermaid copy into its checksum.
+# Usage: tests/e2e/run.sh [--regen]
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${ATLAS_BIN:-$top/build/sandbox-atlas}
+exp=$top/tests/e2e/expected
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# A project root: fixture content, the repository's schema, rules,
+# dimensions, plugins and theme.
+root=$tmp/root
+mkdir -p "$root/content" "$root/themes"
+cp -R "$top/tests/e2e/fixture/content/." "$root/content/"
+for f in schema.yaml dimensions.yaml rules.yaml; do
+	cp "$top/content/$f" "$root/content/$f"
+done
+cp -R "$top/plugins" "$root/plugins"
+ln -s "$top/themes/default" "$root/themes/default"
+
+SOURCE_DATE_EPOCH=1767225600 "$bin" build -C "$root" -o "$tmp/site" \
+    2>"$tmp/stderr" || { cat "$tmp/stderr"; echo "not ok - fixture build failed"; exit 1; }
+
+norm=$tmp/norm
+cp -R "$tmp/site" "$norm"
+cp "$tmp/stderr" "$norm/build.stderr"
+sha256sum "$norm/assets/mermaid.min.js" | cut -c1-64 >"$norm/assets/mermaid.min.js.sha256"
+rm "$norm/assets/mermaid.min.js"
+sqlite3 "$norm/api/kb.sqlite" .dump >"$norm/api/kb.sqlite.dump"
+rm "$norm/api/kb.sqlite"
+for a in "$norm"/bundles/*.tar.gz; do
+	tar -tvzf "$a" --numeric-owner --utc >"$a.list"
+	mkdir "$a.d" && tar -xzf "$a" -C "$a.d"
+	rm "$a"
+done
+for a in "$norm"/bundles/*.zip; do
+	unzip -Z -l "$a" | sed 1d | grep -v '^[0-9]* files' >"$a.list"
+	rm "$a"
+done
+
+if [ "${1:-}" = "--regen" ]; then
+	rm -rf "$exp"
+	cp -R "$norm" "$exp"
+	echo "regenerated $exp"
+	exit 0
+fi
+if diff -ru "$exp" "$norm" >"$tmp/diff"; then
+	echo "ok - e2e golden output matches tests/e2e/expected"
+else
+	head -200 "$tmp/diff"
+	echo "not ok - e2e golden output differs (run 'make regen' if intended)"
+	exit 1
+fi
