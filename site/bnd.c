@@ -186,6 +186,9 @@ bnd_make(struct pl_host *pl, const struct kb *kb, const struct val *scn,
 	}
 	buf_puts(&vm, "| `SHA256SUMS` | executed here | sha256sum | "
 	    "`sha256sum -c SHA256SUMS` in the bundle folder |\n");
+	buf_puts(&vm, "| `VERIFIED.md` | executed here | verified-manifest | "
+	    "every row of this table has a passing result in the test "
+	    "suite's results manifest (tests/bundles/verify.sh) |\n");
 	val_append(ar, files, "VERIFIED.md", val_strn(ar, buf_cstr(&vm),
 	    vm.len));
 	buf_free(&vm);

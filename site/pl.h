@@ -10,7 +10,10 @@
  * tables, which come back as val trees in the caller's arena.
  * math.random is seeded with a fixed value and math.randomseed needs an
  * explicit seed; collectgarbage only answers "count"; setmetatable
- * refuses __gc (finalisers would run outside every limit).
+ * refuses __gc (finalisers would run outside every limit); xpcall runs
+ * its handler after the call unwinds (Lua would run it with hooks off).
+ * load(chunk [, name [, mode [, env]]]) takes strings only, always in
+ * mode "t", with the plugin's globals or the env given.
  *
  * Conversion, val to Lua: VAL_STR, VAL_INT, VAL_NUM, VAL_BOOL become
  * string, integer, float, boolean; VAL_SEQ a sequence 1..n; VAL_MAP a

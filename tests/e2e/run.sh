@@ -21,7 +21,9 @@ for f in schema.yaml dimensions.yaml rules.yaml; do
 	cp "$top/content/$f" "$root/content/$f"
 done
 cp -R "$top/plugins" "$root/plugins"
-ln -s "$top/themes/default" "$root/themes/default"
+mkdir -p "$root/themes/default"
+cp -R "$top/themes/default/templates" "$top/themes/default/assets" "$root/themes/default/"
+ln -s "$top/themes/default/node_modules" "$root/themes/default/node_modules"
 
 SOURCE_DATE_EPOCH=1767225600 "$bin" build -C "$root" -o "$tmp/site" \
     2>"$tmp/stderr" || { cat "$tmp/stderr"; echo "not ok - fixture build failed"; exit 1; }

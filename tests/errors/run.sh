@@ -19,7 +19,9 @@ for case in "$top"/tests/errors/cases/*/; do
 		cp "$top/content/$f" "$root/content/$f"
 	done
 	cp -R "$top/plugins" "$root/plugins"
-	ln -s "$top/themes/default" "$root/themes/default"
+	mkdir -p "$root/themes/default"
+	cp -R "$top/themes/default/templates" "$top/themes/default/assets" "$root/themes/default/"
+	ln -s "$top/themes/default/node_modules" "$root/themes/default/node_modules"
 	if [ -f "$case/delete" ]; then
 		while read -r p; do rm -rf "${root:?}/$p"; done <"$case/delete"
 	fi

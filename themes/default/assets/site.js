@@ -29,19 +29,21 @@
     if (!form || !table) return;
     form.hidden = false;
     var rows = table.tBodies[0].rows;
+    var selects = form.querySelectorAll("select");
+    var count = document.getElementById("matrix-count");
     function apply() {
       var shown = 0;
       for (var i = 0; i < rows.length; i++) {
         var ok = true;
-        for (var j = 0; j < form.elements.length; j++) {
-          var el = form.elements[j];
-          if (el.tagName !== "SELECT" || !el.value) continue;
+        for (var j = 0; j < selects.length; j++) {
+          var el = selects[j];
+          if (!el.value) continue;
           if (rows[i].getAttribute("data-" + el.name) !== el.value) ok = false;
         }
         rows[i].hidden = !ok;
         if (ok) shown++;
       }
-      form.elements.count.value = shown + " of " + rows.length + " shown";
+      count.textContent = shown + " of " + rows.length + " shown";
     }
     form.addEventListener("change", apply);
     apply();

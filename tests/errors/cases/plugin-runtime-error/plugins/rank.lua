@@ -1,0 +1,4 @@
+return { api = 1, rank = function(e, r, rules)
+  local x = nil
+  return x.field
+end }

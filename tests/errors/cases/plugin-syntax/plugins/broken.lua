@@ -1,0 +1,3 @@
+return { api = 1,
+  bundle = function( end,
+}
