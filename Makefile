@@ -84,5 +84,11 @@ test: all test-deps $(TEST_NPM) unit
 regen: $(BIN)
 	tests/e2e/run.sh --regen
 
+PREFIX ?= /usr/local
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/sandbox-atlas
+	install -m 0644 docs/sandbox-atlas.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
 clean:
 	rm -rf $(B)

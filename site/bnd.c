@@ -104,6 +104,8 @@ bnd_make(struct pl_host *pl, const struct kb *kb, const struct val *scn,
 			family_done = 1;
 		if (pl_call(pl, i, "bundle", args, 3, ar, &res, d) == -1)
 			return NULL;
+		if (res != NULL && res->kind == VAL_SEQ && res->u.seq.n == 0)
+			continue;	/* an empty table: no files */
 		if (res == NULL || res->kind != VAL_MAP)
 			return diag_error(d, ar_printf(ar, "plugins/%s.lua",
 			    pname), 0, 0, "bundle must return a table of "

@@ -18,6 +18,7 @@ stage() {
 	total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
 	[ $rc -eq 0 ] || failed="$failed $name"
 }
+stage tools tests/tools/selftest.sh
 stage cli tests/cli/run.sh
 stage e2e tests/e2e/run.sh
 stage errors tests/errors/run.sh

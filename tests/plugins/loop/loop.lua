@@ -1,0 +1,6 @@
+return {
+	api = 1,
+	rank = function()
+		while true do end
+	end,
+}

@@ -1,0 +1,6 @@
+return {
+	api = 1,
+	rank = function()
+		local t = {} for i = 1, 1e9 do t[i] = string.rep("x", 1000) .. i end
+	end,
+}

@@ -1,0 +1,4 @@
+return {
+	api = 1,
+	rank = function() return { end,
+}

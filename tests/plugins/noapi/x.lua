@@ -1,0 +1,3 @@
+return {
+	rank = function() return {} end,
+}

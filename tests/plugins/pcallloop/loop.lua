@@ -1,0 +1,8 @@
+return {
+	api = 1,
+	rank = function()
+		while true do
+			pcall(function() while true do end end)
+		end
+	end,
+}
