@@ -4,7 +4,9 @@
  * the outcome to the exit status: 0 success, 1 content or build error,
  * 2 usage error.  This is the only file that prints or exits.
  */
+#include <dirent.h>
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,7 @@ usage_main(FILE *f)
 	    "  build      build the site into DIR/build/site (or -o OUT)\n"
 	    "  check      validate content, plugins and theme; write nothing\n"
 	    "  recommend  rank the sandboxes for six requirements\n"
+	    "  guide      write the selection guide and bundle for six requirements\n"
 	    "  help       show this text, or `help COMMAND`\n"
 	    "\n"
 	    "Run `sandbox-atlas COMMAND --help` for a command's options.\n"
@@ -76,6 +79,20 @@ usage_recommend(FILE *f)
 	    "  --trust untrusted|semi-trusted|trusted\n"
 	    "  --budget zero|100-month|enterprise\n"
 	    "  --infra kubernetes|aws|bare-metal|cloudflare\n", f);
+}
+
+static void
+usage_guide(FILE *f)
+{
+	fputs("usage: sandbox-atlas guide [-C DIR] --use-case U --scale S\n"
+	    "           --latency L --trust T --budget B --infra I -o OUT\n"
+	    "\n"
+	    "Writes OUT/guide.md, OUT/guide.html, OUT/bundle/, OUT/bundle.tar.gz\n"
+	    "and OUT/bundle.zip for exactly these requirements.  OUT is\n"
+	    "replaced as a whole; it must not exist, be empty, or hold only\n"
+	    "a previous guide's files.  When no sandbox fits, the guide says\n"
+	    "what excluded each one and what relaxing one requirement allows.\n",
+	    f);
 }
 
 static void
@@ -282,6 +299,31 @@ print_text(const struct val *res)
 	}
 }
 
+/* OUT may be replaced only if it holds nothing but a guide's files. */
+static int
+guide_out_ok(const char *out)
+{
+	static const char *const ok[] = { "guide.md", "guide.html", "bundle",
+	    "bundle.tar.gz", "bundle.zip", NULL };
+	DIR		*dir;
+	struct dirent	*de;
+	int		 i, good = 1;
+
+	if ((dir = opendir(out)) == NULL)
+		return errno == ENOENT;
+	while ((de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		for (i = 0; ok[i] != NULL; i++)
+			if (strcmp(de->d_name, ok[i]) == 0)
+				break;
+		if (ok[i] == NULL)
+			good = 0;
+	}
+	closedir(dir);
+	return good;
+}
+
 static int
 cmd_recommend(int argc, char *argv[])
 {
@@ -297,6 +339,8 @@ cmd_recommend(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*root = ".", *toks[6] = { 0 }, *fmt = "text";
+	const char	*out = NULL;
+	int		 guide = strcmp(argv[0], "guide") == 0;
 	struct kb	 kb;
 	struct pl_host	*pl = NULL;
 	struct diag	 d;
@@ -304,9 +348,11 @@ cmd_recommend(int argc, char *argv[])
 	struct arena	*ar;
 	struct val	*req, *res = NULL;
 	struct buf	 b;
+	struct site_opts o;
 	int		 c, i, rc, status = 0;
 
-	while ((c = getopt_long(argc, argv, "C:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, guide ? "C:o:" : "C:", lo,
+	    NULL)) != -1) {
 		if (c >= OPT_DIM && c < OPT_DIM + 6) {
 			toks[c - OPT_DIM] = optarg;
 			continue;
@@ -315,36 +361,48 @@ cmd_recommend(int argc, char *argv[])
 		case 'C':
 			root = optarg;
 			break;
+		case 'o':
+			out = optarg;
+			break;
 		case OPT_FORMAT:
+			if (guide)
+				goto usage;
 			fmt = optarg;
 			break;
 		case OPT_HELP:
-			usage_recommend(stdout);
+			(guide ? usage_guide : usage_recommend)(stdout);
 			return 0;
 		default:
-			usage_recommend(stderr);
-			return EXIT_USAGE;
+			goto usage;
 		}
 	}
 	if (optind != argc || (strcmp(fmt, "text") != 0 &&
-	    strcmp(fmt, "json") != 0)) {
-		usage_recommend(stderr);
-		return EXIT_USAGE;
-	}
+	    strcmp(fmt, "json") != 0) || (guide && out == NULL))
+		goto usage;
 	for (i = 0; i < 6; i++)
 		if (toks[i] == NULL) {
-			fprintf(stderr, "sandbox-atlas: recommend: --%s is "
-			    "required\n", dims[i]);
-			usage_recommend(stderr);
-			return EXIT_USAGE;
+			fprintf(stderr, "sandbox-atlas: %s: --%s is "
+			    "required\n", argv[0], dims[i]);
+			goto usage;
 		}
+	if (guide && !guide_out_ok(out)) {
+		fprintf(stderr, "sandbox-atlas: guide: refusing to replace %s: "
+		    "it holds files that are not a guide's\n", out);
+		return EXIT_USAGE;
+	}
 	diag_init(&d);
 	ar = ar_new();
 	rc = load(root, &kb, &pl, &d);
 	if (rc == 0) {
 		if ((req = rec_requirements(&kb, ar, toks, &d)) == NULL)
 			status = EXIT_USAGE;
-		else if (rec_init(&r, &kb, pl, ar, &d) == -1 ||
+		else if (guide) {
+			memset(&o, 0, sizeof(o));
+			o.root = root;
+			o.out = out;
+			if (site_guide(&o, toks, &kb, pl, &d) == -1)
+				status = EXIT_CONTENT;
+		} else if (rec_init(&r, &kb, pl, ar, &d) == -1 ||
 		    (res = rec_compute(&r, req, ar, &d)) == NULL)
 			status = EXIT_CONTENT;
 	} else
@@ -364,6 +422,9 @@ cmd_recommend(int argc, char *argv[])
 	ar_free(ar);
 	diag_free(&d);
 	return status;
+usage:
+	(guide ? usage_guide : usage_recommend)(stderr);
+	return EXIT_USAGE;
 }
 
 int
@@ -384,7 +445,7 @@ main(int argc, char *argv[])
 		return cmd_build(argc, argv);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc, argv);
-	if (strcmp(cmd, "recommend") == 0)
+	if (strcmp(cmd, "recommend") == 0 || strcmp(cmd, "guide") == 0)
 		return cmd_recommend(argc, argv);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "-h") == 0) {
@@ -394,6 +455,8 @@ main(int argc, char *argv[])
 			usage_check(stdout);
 		else if (argc > 1 && strcmp(argv[1], "recommend") == 0)
 			usage_recommend(stdout);
+		else if (argc > 1 && strcmp(argv[1], "guide") == 0)
+			usage_guide(stdout);
 		else
 			usage_main(stdout);
 		return 0;

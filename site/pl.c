@@ -1031,17 +1031,60 @@ pl_callfn(lua_State *L)
 	char			 root[64];
 	int			 i;
 
-	luaL_checkstack(L, cc->nargs + 4, "too many arguments");
+	const char		*hook = cc->hook;
+	int			 each = -1, base, fn, n, k;
+
+	/* "each:K:hook": call hook once per item of argument K. */
+	if (strncmp(hook, "each:", 5) == 0 && hook[5] >= '0' &&
+	    hook[5] <= '9' && hook[6] == ':') {
+		each = hook[5] - '0';
+		hook += 7;
+		if (each >= cc->nargs || cc->args[each] == NULL ||
+		    cc->args[each]->kind != VAL_SEQ)
+			return luaL_error(L, "each: argument %d is not a list",
+			    each + 1);
+	}
+	luaL_checkstack(L, cc->nargs + 8, "too many arguments");
 	lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref);
-	lua_pushstring(L, cc->hook);
+	lua_pushstring(L, hook);
 	if (lua_rawget(L, -2) != LUA_TFUNCTION)
-		return luaL_error(L, "has no %s hook", cc->hook);
-	for (i = 0; i < cc->nargs; i++)
-		pl_push(L, cc->args[i], 1, 0);
-	lua_call(L, cc->nargs, 1);
-	snprintf(root, sizeof(root), "%s result", cc->hook);
-	pl_convinit(&c, p, cc->ar, root);
-	cc->res = pl_toval(L, &c, -1, 0);
+		return luaL_error(L, "has no %s hook", hook);
+	if (each < 0) {
+		for (i = 0; i < cc->nargs; i++)
+			pl_push(L, cc->args[i], 1, 0);
+		lua_call(L, cc->nargs, 1);
+		snprintf(root, sizeof(root), "%s result", hook);
+		pl_convinit(&c, p, cc->ar, root);
+		cc->res = pl_toval(L, &c, -1, 0);
+		return 0;
+	}
+	/* Convert the fixed arguments once; each call gets the same
+	 * tables, so a plugin must not rely on changing them. */
+	fn = lua_gettop(L);
+	base = fn;
+	for (i = 0; i < cc->nargs; i++) {
+		if (i == each)
+			lua_pushnil(L);
+		else
+			pl_push(L, cc->args[i], 1, 0);
+	}
+	n = (int)cc->args[each]->u.seq.n;
+	cc->res = val_seq(cc->ar);
+	for (k = 0; k < n; k++) {
+		lua_pushvalue(L, fn);
+		for (i = 0; i < cc->nargs; i++) {
+			if (i == each)
+				pl_push(L, cc->args[each]->u.seq.v[k], 1, 0);
+			else
+				lua_pushvalue(L, base + 1 + i);
+		}
+		p->used = 0;	/* the instruction budget is per item */
+		lua_call(L, cc->nargs, 1);
+		snprintf(root, sizeof(root), "%s result[%d]", hook, k + 1);
+		pl_convinit(&c, p, cc->ar, root);
+		val_push(cc->ar, cc->res, pl_toval(L, &c, -1, 0));
+		lua_pop(L, 1);
+	}
 	return 0;
 }
 
@@ -2115,17 +2158,39 @@ pl_backstops(const struct pl_host *h)
 }
 
 int
+pl_call_each(struct pl_host *h, size_t i, const char *hook, struct val **args,
+    int nargs, int each, struct arena *ar, struct val **res, struct diag *d)
+{
+	char	 name[64];
+
+	*res = NULL;
+	if (i >= h->n)
+		return diag_error(d, NULL, 0, 0, "no plugin number %zu", i);
+	if (each < 0 || each > 9 || each >= nargs || strlen(hook) > 32)
+		return diag_error(d, h->v[i].path, 0, 0, "%s: bad batch "
+		    "argument", hook);
+	if (!pl_has(h, i, hook))
+		return diag_error(d, h->v[i].path, 0, 0, "has no %s hook",
+		    hook);
+	snprintf(name, sizeof(name), "each:%d:%s", each, hook);
+	return pl_call(h, i, name, args, nargs, ar, res, d);
+}
+
+int
 pl_call(struct pl_host *h, size_t i, const char *hook, struct val **args,
     int nargs, struct arena *ar, struct val **res, struct diag *d)
 {
 	struct pl_plugin	*p;
+	const char		*base = hook;
 	int			 rc;
 
 	*res = NULL;
 	if (i >= h->n)
 		return diag_error(d, NULL, 0, 0, "no plugin number %zu", i);
 	p = &h->v[i];
-	if (!pl_has(h, i, hook))
+	if (strncmp(base, "each:", 5) == 0 && strlen(base) > 7)
+		base += 7;
+	if (!pl_has(h, i, base))
 		return diag_error(d, p->path, 0, 0, "has no %s hook", hook);
 	if (p->dead)
 		return diag_error(d, p->path, 0, 0,

@@ -104,6 +104,14 @@ int		 pl_call(struct pl_host *, size_t, const char *hook,
 		    struct val **args, int nargs, struct arena *ar,
 		    struct val **res, struct diag *);
 
+/* Calls hook once per item of args[each] (a VAL_SEQ), with the other
+ * arguments converted only once, all in one round trip; *res is a
+ * VAL_SEQ of the results in order.  The instruction budget is per
+ * item; the wall clock covers the whole batch. */
+int		 pl_call_each(struct pl_host *, size_t, const char *hook,
+		    struct val **args, int nargs, int each, struct arena *ar,
+		    struct val **res, struct diag *);
+
 /* Which process-level limits the workers run under. */
 #define	PL_BS_WORKER	0x01	/* calls run in worker processes */
 #define	PL_BS_CPU	0x02	/* RLIMIT_CPU is set per call */

@@ -134,21 +134,17 @@ rec_candidate(struct rec *r, const struct val *c, size_t i, struct arena *ar,
 	return out;
 }
 
-struct val *
-rec_compute(struct rec *r, const struct val *reqs, struct arena *ar,
-    struct diag *d)
+/* Turns one rank() result into the recommendation object. */
+static struct val *
+rec_finish(struct rec *r, const struct val *reqs, const struct val *res,
+    struct arena *ar, struct diag *d)
 {
-	struct val	*args[3], *res, *rank, *c, *out, *notes;
+	struct val	*rank, *c, *out, *notes;
 	struct val	**v;
 	const char	*primary = NULL, *fallback = NULL, *pc, *fc;
 	size_t		 i, n = 0;
 	int		 errs = d->nerr, same = 0;
 
-	args[0] = r->entries;
-	args[1] = (struct val *)reqs;
-	args[2] = r->kb->rules;
-	if (pl_call(r->pl, r->ranker, "rank", args, 3, ar, &res, d) == -1)
-		return NULL;
 	if (res == NULL || (res->kind != VAL_SEQ && !(res->kind == VAL_MAP &&
 	    res->u.map.n == 0)))
 		return diag_error(d, ar_printf(ar, "plugins/%s.lua",
@@ -205,5 +201,79 @@ rec_compute(struct rec *r, const struct val *reqs, struct arena *ar,
 	    val_null(ar));
 	val_append(ar, out, "notes", notes);
 	val_append(ar, out, "ranking", rank);
+	return out;
+}
+
+struct val *
+rec_compute(struct rec *r, const struct val *reqs, struct arena *ar,
+    struct diag *d)
+{
+	struct val	*args[3], *res;
+
+	args[0] = r->entries;
+	args[1] = (struct val *)reqs;
+	args[2] = r->kb->rules;
+	if (pl_call(r->pl, r->ranker, "rank", args, 3, ar, &res, d) == -1)
+		return NULL;
+	return rec_finish(r, reqs, res, ar, d);
+}
+
+struct val *
+rec_compute_all(struct rec *r, const struct val *list, struct arena *ar,
+    struct diag *d)
+{
+	struct val	*args[3], *res, *out, *one;
+	size_t		 i;
+
+	args[0] = r->entries;
+	args[1] = (struct val *)list;
+	args[2] = r->kb->rules;
+	if (pl_call_each(r->pl, r->ranker, "rank", args, 3, 1, ar, &res,
+	    d) == -1)
+		return NULL;
+	if (val_len(res) != val_len(list))
+		return diag_error(d, NULL, 0, 0, "rank: %zu results for %zu "
+		    "requirement sets", val_len(res), val_len(list)), NULL;
+	out = val_seq(ar);
+	for (i = 0; i < val_len(list); i++) {
+		if ((one = rec_finish(r, val_at(list, i), val_at(res, i), ar,
+		    d)) == NULL)
+			return NULL;
+		val_push(ar, out, one);
+	}
+	return out;
+}
+
+struct val *
+rec_all_requirements(const struct kb *kb, struct arena *ar)
+{
+	struct val	*out = val_seq(ar), *req;
+	size_t		 nd = val_len(kb->dimlist), idx[16], i, k;
+	const struct val *toks[16];
+
+	if (nd == 0 || nd > 16)
+		return out;
+	for (i = 0; i < nd; i++) {
+		toks[i] = val_get(kb->dims, val_getstr(val_at(kb->dimlist, i),
+		    "name"));
+		idx[i] = 0;
+		if (val_len(toks[i]) == 0)
+			return out;
+	}
+	/* The first dimension varies slowest, the last fastest. */
+	for (;;) {
+		req = val_map(ar);
+		for (i = 0; i < nd; i++)
+			val_append(ar, req, val_getstr(val_at(kb->dimlist, i),
+			    "name"), val_at(toks[i], idx[i]));
+		val_push(ar, out, req);
+		for (k = nd; k-- > 0;) {
+			if (++idx[k] < val_len(toks[k]))
+				break;
+			idx[k] = 0;
+		}
+		if (k == (size_t)-1)
+			break;
+	}
 	return out;
 }

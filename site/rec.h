@@ -34,4 +34,12 @@ struct val	*rec_requirements(const struct kb *, struct arena *,
 struct val	*rec_compute(struct rec *, const struct val *reqs,
 		    struct arena *, struct diag *);
 
+/* The same for every requirement set of list, in one plugin call;
+ * returns a VAL_SEQ of recommendation objects in list's order. */
+struct val	*rec_compute_all(struct rec *, const struct val *list,
+		    struct arena *, struct diag *);
+/* Every combination of the dimensions' tokens, the first dimension
+ * varying slowest and the last fastest (DESIGN.md's order). */
+struct val	*rec_all_requirements(const struct kb *, struct arena *);
+
 #endif /* !REC_H */

@@ -31,7 +31,7 @@
 
 static const char *const site_templates[] = {
 	"base", "home", "matrix", "framework", "scenario", "notfound",
-	"sitemap", NULL
+	"sitemap", "recommend", "choose", NULL
 };
 
 /* Theme assets copied verbatim: theme-relative source, site path. */
@@ -423,20 +423,26 @@ site_ranking_ctx(struct site *s, const struct val *rec)
 	return out;
 }
 
+/*
+ * Builds the bundle of a guide and writes it.  For a preset (guide ==
+ * 0) the archives go to bundles/<top>.tar.gz|.zip and their sums to
+ * bundles/SHA256SUMS; for `sandbox-atlas guide` (guide == 1) the files
+ * go to bundle/ and the archives to bundle.tar.gz|.zip.  Fills
+ * ctx.bundle, ctx.diagram and ctx.readme.
+ */
 static int
 site_bundle(struct site *s, const struct val *scn, const struct val *rec,
-    struct val *ctx)
+    const char *top, int guide, struct val *ctx)
 {
-	const char	*slug = val_getstr(scn, "slug");
 	struct val	*files, *bl = val_map(s->ar);
 	struct arc_member *m;
 	enum arc_format	 fmts[2] = { ARC_TGZ, ARC_ZIP };
-	const char	*ext[2] = { "tar.gz", "zip" };
+	const char	*ext[2] = { "tar.gz", "zip" }, *name, *root;
 	char		*data, hex[65];
 	size_t		 len, i, n;
 	int		 f;
 
-	if ((files = bnd_make(s->pl, s->kb, scn, rec, slug, s->ar, s->d)) ==
+	if ((files = bnd_make(s->pl, s->kb, scn, rec, top, s->ar, s->d)) ==
 	    NULL)
 		return -1;
 	n = files->u.map.n;
@@ -446,27 +452,37 @@ site_bundle(struct site *s, const struct val *scn, const struct val *rec,
 		m[i].data = files->u.map.v[i]->u.str.s;
 		m[i].len = files->u.map.v[i]->u.str.len;
 		m[i].exec = 0;
+		if (guide && site_write(s, ar_printf(s->ar, "bundle/%s",
+		    m[i].path), m[i].data, m[i].len) == -1)
+			return -1;
 	}
+	root = val_getstr(ctx, "root");
 	for (f = 0; f < 2; f++) {
-		if (arc_build(fmts[f], slug, m, n, (time_t)s->kb->epoch,
+		if (arc_build(fmts[f], top, m, n, (time_t)s->kb->epoch,
 		    &data, &len, s->d) == -1)
 			return -1;
-		if (site_write(s, ar_printf(s->ar, "bundles/%s.%s", slug,
-		    ext[f]), data, len) == -1) {
+		name = guide ? ar_printf(s->ar, "bundle.%s", ext[f]) :
+		    ar_printf(s->ar, "bundles/%s.%s", top, ext[f]);
+		if (site_write(s, name, data, len) == -1) {
 			free(data);
 			return -1;
 		}
 		sha256_hex(data, len, hex);
 		free(data);
-		val_push(s->ar, s->sums, val_str(s->ar, ar_printf(s->ar,
-		    "%s  %s.%s", hex, slug, ext[f])));
-		val_set(s->ar, bl, f == 0 ? "tgz_sha256" : "zip_sha256",
-		    val_str(s->ar, hex));
+		if (!guide)
+			val_push(s->ar, s->sums, val_str(s->ar, ar_printf(s->ar,
+			    "%s  %s.%s", hex, top, ext[f])));
+		site_str(s, bl, f == 0 ? "tgz_sha256" : "zip_sha256", hex);
 		val_set(s->ar, bl, f == 0 ? "tgz_size" : "zip_size",
 		    val_int(s->ar, (long long)len));
+		site_str(s, bl, f == 0 ? "tgz_href" : "zip_href", guide ?
+		    name : ar_printf(s->ar, "%s%s", root, name));
+		site_str(s, bl, f == 0 ? "tgz_name" : "zip_name",
+		    guide ? name : ar_printf(s->ar, "%s.%s", top, ext[f]));
 	}
-	site_str(s, bl, "tgz", ar_printf(s->ar, "bundles/%s.tar.gz", slug));
-	site_str(s, bl, "zip", ar_printf(s->ar, "bundles/%s.zip", slug));
+	if (!guide)
+		site_str(s, bl, "sums_href", ar_printf(s->ar,
+		    "%sbundles/SHA256SUMS", root));
 	val_set(s->ar, bl, "files", val_seq(s->ar));
 	for (i = 0; i < n; i++)
 		val_push(s->ar, val_get(bl, "files"),
@@ -478,13 +494,113 @@ site_bundle(struct site *s, const struct val *scn, const struct val *rec,
 	return 0;
 }
 
+/* For a recommendation without a primary: each single-token change of
+ * the requirements that yields one. */
+static struct val *
+site_relax(struct site *s, const struct val *req)
+{
+	struct val	*list = val_seq(s->ar), *alt, *recs, *out, *m;
+	struct val	*from = val_seq(s->ar), *label = val_seq(s->ar);
+	const struct val *dm, *toks;
+	const char	*name, *p;
+	size_t		 i, j;
+
+	for (i = 0; i < val_len(s->kb->dimlist); i++) {
+		dm = val_at(s->kb->dimlist, i);
+		name = val_getstr(dm, "name");
+		toks = val_get(dm, "tokens");
+		for (j = 0; j < val_len(toks); j++) {
+			const char *t = val_getstr(val_at(toks, j), "token");
+
+			if (strcmp(t, val_getstr(req, name)) == 0)
+				continue;
+			alt = val_copy(s->ar, req);
+			val_set(s->ar, alt, name, val_str(s->ar, t));
+			val_push(s->ar, list, alt);
+			val_push(s->ar, from, val_str(s->ar, name));
+			val_push(s->ar, label, val_get(dm, "label"));
+		}
+	}
+	out = val_seq(s->ar);
+	if ((recs = rec_compute_all(&s->rec, list, s->ar, s->d)) == NULL)
+		return NULL;
+	for (i = 0; i < val_len(recs); i++) {
+		p = val_cstr(val_get(val_at(recs, i), "primary"));
+		if (p == NULL)
+			continue;
+		name = val_cstr(val_at(from, i));
+		m = val_map(s->ar);
+		val_set(s->ar, m, "label", val_at(label, i));
+		site_str(s, m, "dimension", name);
+		site_str(s, m, "from", val_getstr(req, name));
+		site_str(s, m, "to", val_getstr(val_at(list, i), name));
+		site_str(s, m, "primary", p);
+		site_str(s, m, "primary_name", val_getstr(kb_framework(s->kb,
+		    p), "name"));
+		val_push(s->ar, out, m);
+	}
+	return out;
+}
+
+/*
+ * The selection-guide context for scn (a preset, or the synthetic one
+ * of a `guide` run) and its recommendation.  rel is the page's path
+ * for the canonical URL; root the prefix of site links.
+ */
+static struct val *
+site_guide_ctx(struct site *s, const struct val *scn, const struct val *rec,
+    const char *rel, const char *root)
+{
+	struct val	*ctx, *pe = NULL, *fe = NULL, *x;
+	const char	*p = val_cstr(val_get(rec, "primary"));
+	const char	*fb = val_cstr(val_get(rec, "fallback"));
+	size_t		 k;
+
+	ctx = site_page(s, rel, val_getstr(scn, "title"), 0);
+	site_str(s, ctx, "root", root);
+	site_str(s, ctx, "slug", val_getstr(scn, "slug"));
+	site_str(s, ctx, "summary", val_getstr(scn, "summary"));
+	val_set(s->ar, ctx, "requirements", site_reqs_ctx(s,
+	    val_get(scn, "requirements")));
+	x = val_get(scn, "body_line");
+	if (val_getstr(scn, "body") != NULL && site_md(s, val_getstr(scn,
+	    "body"), val_getstr(scn, "path"), x ? (unsigned)x->u.i : 0, ctx,
+	    "body_html") == -1)
+		return NULL;
+	if (p != NULL && (pe = site_entry_ctx(s, kb_framework(s->kb, p), 1))
+	    == NULL)
+		return NULL;
+	if (fb != NULL && (fe = site_entry_ctx(s, kb_framework(s->kb, fb),
+	    1)) == NULL)
+		return NULL;
+	val_set(s->ar, ctx, "primary", pe ? pe : val_null(s->ar));
+	val_set(s->ar, ctx, "fallback", fe ? fe : val_null(s->ar));
+	val_set(s->ar, ctx, "notes", val_get(rec, "notes"));
+	if ((x = site_ranking_ctx(s, rec)) == NULL)
+		return NULL;
+	val_set(s->ar, ctx, "ranking", x);
+	for (k = 0; k < val_len(x); k++) {
+		const struct val *c = val_at(x, k);
+
+		if (p != NULL && strcmp(val_getstr(c, "slug"), p) == 0)
+			val_set(s->ar, ctx, "primary_rank", (struct val *)c);
+		if (fb != NULL && strcmp(val_getstr(c, "slug"), fb) == 0)
+			val_set(s->ar, ctx, "fallback_rank", (struct val *)c);
+	}
+	if (p == NULL) {
+		if ((x = site_relax(s, val_get(scn, "requirements"))) == NULL)
+			return NULL;
+		val_set(s->ar, ctx, "relax", x);
+	}
+	return ctx;
+}
+
 static int
 site_scenarios(struct site *s, struct val *api)
 {
-	struct val	*scn, *rec, *ctx, *a, *pe, *fe, *x;
-	const char	*slug;
+	struct val	*scn, *rec, *ctx, *a;
+	const char	*slug, *rel;
 	size_t		 i;
-	int		 rc = 0;
 
 	for (i = 0; i < val_len(s->kb->scenarios); i++) {
 		scn = val_at(s->kb->scenarios, i);
@@ -502,54 +618,14 @@ site_scenarios(struct site *s, struct val *api)
 		val_append(s->ar, a, "primary", val_get(rec, "primary"));
 		val_append(s->ar, a, "fallback", val_get(rec, "fallback"));
 		val_push(s->ar, api, a);
-		ctx = site_page(s, ar_printf(s->ar, "scenarios/%s/", slug),
-		    val_getstr(scn, "title"), 2);
-		site_str(s, ctx, "slug", slug);
-		site_str(s, ctx, "summary", val_getstr(scn, "summary"));
-		val_set(s->ar, ctx, "requirements", site_reqs_ctx(s,
-		    val_get(scn, "requirements")));
-		x = val_get(scn, "body_line");
-		if (site_md(s, val_getstr(scn, "body"), val_getstr(scn, "path"),
-		    x ? (unsigned)x->u.i : 0, ctx, "body_html") == -1)
+		rel = ar_printf(s->ar, "scenarios/%s/", slug);
+		if ((ctx = site_guide_ctx(s, scn, rec, rel, "../../")) == NULL ||
+		    site_bundle(s, scn, rec, slug, 0, ctx) == -1 ||
+		    site_render(s, "scenario", rel, ar_printf(s->ar,
+		    "%sindex.html", rel), ctx) == -1)
 			return -1;
-		pe = fe = NULL;
-		if (val_cstr(val_get(rec, "primary")) != NULL &&
-		    (pe = site_entry_ctx(s, kb_framework(s->kb,
-		    val_cstr(val_get(rec, "primary"))), 1)) == NULL)
-			return -1;
-		if (val_cstr(val_get(rec, "fallback")) != NULL &&
-		    (fe = site_entry_ctx(s, kb_framework(s->kb,
-		    val_cstr(val_get(rec, "fallback"))), 1)) == NULL)
-			return -1;
-		val_set(s->ar, ctx, "primary", pe ? pe : val_null(s->ar));
-		val_set(s->ar, ctx, "fallback", fe ? fe : val_null(s->ar));
-		val_set(s->ar, ctx, "notes", val_get(rec, "notes"));
-		if ((x = site_ranking_ctx(s, rec)) == NULL)
-			return -1;
-		val_set(s->ar, ctx, "ranking", x);
-		if (pe != NULL) {
-			/* Reasons of the primary and the fallback. */
-			size_t	 k;
-
-			for (k = 0; k < val_len(x); k++) {
-				const struct val *c = val_at(x, k);
-
-				if (strcmp(val_getstr(c, "slug"),
-				    val_getstr(pe, "slug")) == 0)
-					val_set(s->ar, ctx, "primary_rank", (struct val *)c);
-				if (fe != NULL && strcmp(val_getstr(c, "slug"),
-				    val_getstr(fe, "slug")) == 0)
-					val_set(s->ar, ctx, "fallback_rank", (struct val *)c);
-			}
-		}
-		if (site_bundle(s, scn, rec, ctx) == -1)
-			return -1;
-		if (site_render(s, "scenario", ar_printf(s->ar,
-		    "scenarios/%s/", slug), ar_printf(s->ar,
-		    "scenarios/%s/index.html", slug), ctx) == -1)
-			rc = -1;
 	}
-	return rc;
+	return 0;
 }
 
 static int
@@ -700,6 +776,8 @@ site_home(struct site *s, struct val *rows, struct val *scns)
 		val_push(s->ar, list, m);
 	}
 	val_set(s->ar, ctx, "scenarios", list);
+	/* The wizard's selects: {name, label, tokens: [{token, label}]}. */
+	val_set(s->ar, ctx, "dimensions", s->kb->dimlist);
 	val_set(s->ar, ctx, "nframeworks", val_int(s->ar,
 	    (long long)val_len(rows)));
 	val_set(s->ar, ctx, "nscenarios", val_int(s->ar,
@@ -766,6 +844,283 @@ site_extras(struct site *s)
 	return rc;
 }
 
+/* The preset sharing most tokens with req; ties go to matching trust,
+ * then use case, infra, budget, latency, scale, then the slug. */
+static const struct val *
+site_nearest(struct site *s, const struct val *req)
+{
+	static const char *const order[] = { "trust", "use-case", "infra",
+	    "budget", "latency", "scale", NULL };
+	const struct val	*best = NULL, *scn, *sr;
+	int			 bscore = -1, score, bkey = -1, key, i;
+	size_t			 k, j;
+
+	for (k = 0; k < val_len(s->kb->scenarios); k++) {
+		scn = val_at(s->kb->scenarios, k);
+		sr = val_get(scn, "requirements");
+		score = 0;
+		for (j = 0; j < sr->u.map.n; j++)
+			if (strcmp(val_cstr(sr->u.map.v[j]),
+			    val_getstr(req, sr->u.map.k[j])) == 0)
+				score++;
+		key = 0;
+		for (i = 0; order[i] != NULL; i++)
+			key = key * 2 + (strcmp(val_getstr(sr, order[i]),
+			    val_getstr(req, order[i])) == 0);
+		if (score > bscore || (score == bscore && key > bkey)) {
+			best = scn;
+			bscore = score;
+			bkey = key;
+		}
+	}
+	return best;
+}
+
+static const char *
+site_req_path(struct site *s, const struct val *req)
+{
+	struct buf	 b;
+	const char	*out;
+	size_t		 i;
+
+	buf_init(&b, 4096);
+	for (i = 0; i < req->u.map.n; i++)
+		buf_printf(&b, "%s/", val_cstr(req->u.map.v[i]));
+	out = ar_strdup(s->ar, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+static const char *
+site_guide_cmd(struct site *s, const struct val *req)
+{
+	struct buf	 b;
+	const char	*out;
+	size_t		 i;
+
+	buf_init(&b, 4096);
+	buf_puts(&b, "sandbox-atlas guide");
+	for (i = 0; i < req->u.map.n; i++)
+		buf_printf(&b, " --%s %s", req->u.map.k[i],
+		    val_cstr(req->u.map.v[i]));
+	buf_puts(&b, " -o guide");
+	out = ar_strdup(s->ar, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* Chooser pages: one per prefix of the requirement tokens. */
+static int
+site_choosers(struct site *s, struct val *prefix, size_t depth)
+{
+	struct val	*dm, *ctx, *choices, *m, *t, *crumbs;
+	const char	*rel;
+	struct buf	 b;
+	size_t		 i;
+
+	if (depth >= val_len(s->kb->dimlist))
+		return 0;
+	dm = val_at(s->kb->dimlist, depth);
+	buf_init(&b, 4096);
+	buf_puts(&b, "recommend/");
+	for (i = 0; i < val_len(prefix); i++)
+		buf_printf(&b, "%s/", val_cstr(val_at(prefix, i)));
+	rel = ar_strdup(s->ar, buf_cstr(&b));
+	buf_free(&b);
+	ctx = site_page(s, rel, "Find your sandbox", (int)depth + 1);
+	site_str(s, ctx, "dimension", val_getstr(dm, "label"));
+	site_str(s, ctx, "dimension_name", val_getstr(dm, "name"));
+	val_set(s->ar, ctx, "step", val_int(s->ar, (long long)depth + 1));
+	val_set(s->ar, ctx, "steps", val_int(s->ar,
+	    (long long)val_len(s->kb->dimlist)));
+	crumbs = val_seq(s->ar);
+	for (i = 0; i < val_len(prefix); i++) {
+		m = val_map(s->ar);
+		site_str(s, m, "label", val_getstr(val_at(s->kb->dimlist, i),
+		    "label"));
+		val_set(s->ar, m, "token", val_at(prefix, i));
+		val_push(s->ar, crumbs, m);
+	}
+	val_set(s->ar, ctx, "chosen", crumbs);
+	choices = val_seq(s->ar);
+	for (i = 0; i < val_len(val_get(dm, "tokens")); i++) {
+		t = val_at(val_get(dm, "tokens"), i);
+		m = val_map(s->ar);
+		site_str(s, m, "token", val_getstr(t, "token"));
+		site_str(s, m, "label", val_getstr(t, "label"));
+		val_push(s->ar, choices, m);
+	}
+	val_set(s->ar, ctx, "choices", choices);
+	if (site_render(s, "choose", rel, ar_printf(s->ar, "%sindex.html",
+	    rel), ctx) == -1)
+		return -1;
+	for (i = 0; i < val_len(val_get(dm, "tokens")); i++) {
+		val_push(s->ar, prefix, val_get(val_at(val_get(dm, "tokens"),
+		    i), "token"));
+		if (site_choosers(s, prefix, depth + 1) == -1)
+			return -1;
+		prefix->u.seq.n--;
+	}
+	return 0;
+}
+
+static struct val *
+site_top3(struct site *s, const struct val *rec)
+{
+	struct val	*top = val_seq(s->ar);
+	const struct val *rk = val_get(rec, "ranking");
+	size_t		 i;
+
+	for (i = 0; i < 3 && i < val_len(rk); i++)
+		val_push(s->ar, top, val_at(rk, i));
+	return top;
+}
+
+static int
+site_recommend(struct site *s)
+{
+	struct val	*list, *all, *combos, *doc, *dims, *dm, *c, *rec, *ctx;
+	struct val	*x, *req, *top, *m;
+	const struct val *near;
+	const char	*rel;
+	struct buf	 b;
+	size_t		 i;
+	int		 rc;
+
+	list = rec_all_requirements(s->kb, s->ar);
+	if ((all = rec_compute_all(&s->rec, list, s->ar, s->d)) == NULL)
+		return -1;
+	dims = val_seq(s->ar);
+	for (i = 0; i < val_len(s->kb->dimlist); i++) {
+		dm = val_map(s->ar);
+		val_append(s->ar, dm, "name", val_get(val_at(s->kb->dimlist,
+		    i), "name"));
+		val_append(s->ar, dm, "tokens", val_get(s->kb->dims,
+		    val_getstr(val_at(s->kb->dimlist, i), "name")));
+		val_push(s->ar, dims, dm);
+	}
+	combos = val_seq(s->ar);
+	for (i = 0; i < val_len(all); i++) {
+		rec = val_at(all, i);
+		req = val_get(rec, "requirements");
+		top = site_top3(s, rec);
+		c = val_map(s->ar);
+		val_append(s->ar, c, "requirements", req);
+		val_append(s->ar, c, "primary", val_get(rec, "primary"));
+		val_append(s->ar, c, "fallback", val_get(rec, "fallback"));
+		val_append(s->ar, c, "notes", val_get(rec, "notes"));
+		val_append(s->ar, c, "top", top);
+		val_push(s->ar, combos, c);
+
+		rel = ar_printf(s->ar, "recommend/%s", site_req_path(s, req));
+		ctx = site_page(s, rel, "Recommendation", 7);
+		val_set(s->ar, ctx, "requirements", site_reqs_ctx(s, req));
+		if ((x = site_ranking_ctx(s, rec)) == NULL)
+			return -1;
+		val_set(s->ar, ctx, "ranking", x);
+		val_set(s->ar, ctx, "top", site_top3(s, x));
+		val_set(s->ar, ctx, "notes", val_get(rec, "notes"));
+		m = NULL;
+		if (val_cstr(val_get(rec, "primary")) != NULL)
+			m = site_entry_ctx(s, kb_framework(s->kb,
+			    val_cstr(val_get(rec, "primary"))), 0);
+		val_set(s->ar, ctx, "primary", m ? m : val_null(s->ar));
+		m = NULL;
+		if (val_cstr(val_get(rec, "fallback")) != NULL)
+			m = site_entry_ctx(s, kb_framework(s->kb,
+			    val_cstr(val_get(rec, "fallback"))), 0);
+		val_set(s->ar, ctx, "fallback", m ? m : val_null(s->ar));
+		if ((near = site_nearest(s, req)) != NULL) {
+			m = val_map(s->ar);
+			site_str(s, m, "slug", val_getstr(near, "slug"));
+			site_str(s, m, "title", val_getstr(near, "title"));
+			site_str(s, m, "href", ar_printf(s->ar,
+			    "scenarios/%s/", val_getstr(near, "slug")));
+			site_str(s, m, "tgz", ar_printf(s->ar,
+			    "bundles/%s.tar.gz", val_getstr(near, "slug")));
+			site_str(s, m, "zip", ar_printf(s->ar,
+			    "bundles/%s.zip", val_getstr(near, "slug")));
+			val_set(s->ar, ctx, "nearest", m);
+		}
+		site_str(s, ctx, "guide_cmd", site_guide_cmd(s, req));
+		if (site_render(s, "recommend", rel, ar_printf(s->ar,
+		    "%sindex.html", rel), ctx) == -1)
+			return -1;
+	}
+	doc = val_map(s->ar);
+	val_append(s->ar, doc, "version", val_int(s->ar, 1));
+	val_append(s->ar, doc, "dimensions", dims);
+	val_append(s->ar, doc, "combinations", combos);
+	buf_init(&b, (size_t)512 << 20);
+	rc = val_json(&b, doc, 0);
+	if (rc == 0)
+		rc = buf_putc(&b, '\n');
+	if (rc == 0)
+		rc = site_write(s, "api/recommendations.json", buf_cstr(&b),
+		    b.len);
+	else
+		diag_error(s->d, "api/recommendations.json", 0, 0, "too large");
+	buf_free(&b);
+	if (rc == -1)
+		return -1;
+	return site_choosers(s, val_seq(s->ar), 0);
+}
+
+/* Escapes text for Markdown prose and table cells. */
+static char *
+site_md_escape(struct site *s, const char *in)
+{
+	struct buf	 b;
+	char		*out;
+
+	buf_init(&b, (size_t)16 << 20);
+	for (; *in != '\0'; in++) {
+		if (*in == '\n' || *in == '\r')
+			buf_putc(&b, ' ');
+		else if (strchr("\\`*_[]<>|#", *in) != NULL) {
+			buf_putc(&b, '\\');
+			buf_putc(&b, *in);
+		} else
+			buf_putc(&b, *in);
+	}
+	out = ar_strdup(s->ar, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* A copy of ctx for the Markdown template: strings escaped, rendered
+ * HTML dropped, the diagram kept verbatim (it goes into a fence). */
+static struct val *
+site_md_ctx(struct site *s, const struct val *v, const char *key)
+{
+	struct val	*c;
+	size_t		 i, n;
+
+	switch (v->kind) {
+	case VAL_STR:
+		if (key != NULL && strcmp(key, "diagram") == 0)
+			return (struct val *)v;
+		return val_str(s->ar, site_md_escape(s, v->u.str.s));
+	case VAL_SEQ:
+		c = val_seq(s->ar);
+		for (i = 0; i < v->u.seq.n; i++)
+			val_push(s->ar, c, site_md_ctx(s, v->u.seq.v[i], NULL));
+		return c;
+	case VAL_MAP:
+		c = val_map(s->ar);
+		for (i = 0; i < v->u.map.n; i++) {
+			n = strlen(v->u.map.k[i]);
+			if (n > 5 && strcmp(v->u.map.k[i] + n - 5, "_html") == 0)
+				continue;
+			val_append(s->ar, c, v->u.map.k[i], site_md_ctx(s,
+			    v->u.map.v[i], v->u.map.k[i]));
+		}
+		return c;
+	default:
+		return (struct val *)v;
+	}
+}
+
 static struct val *
 site_ctx_site(struct site *s)
 {
@@ -824,6 +1179,7 @@ site_build(const struct site_opts *o, struct kb *kb, struct pl_host *pl,
 	    site_frameworks(&s, fw_api, rows) == -1 ||
 	    site_home(&s, rows, kb->scenarios) == -1 ||
 	    site_matrix(&s, rows) == -1 ||
+	    site_recommend(&s) == -1 ||
 	    site_checksums(&s) == -1 ||
 	    site_api(&s, "frameworks.json", "frameworks", fw_api) == -1 ||
 	    site_api(&s, "scenarios.json", "scenarios", scn_api) == -1 ||
@@ -842,6 +1198,81 @@ fail:
 	out_abort(s.out);
 	s.out = NULL;
 done:
+	tpl_set_free(s.tpl);
+	ar_free(s.ar);
+	return rc;
+}
+
+int
+site_guide(const struct site_opts *o, const char *const toks[6],
+    struct kb *kb, struct pl_host *pl, struct diag *d)
+{
+	struct site	 s;
+	struct val	*req, *rec, *scn, *ctx, *title;
+	struct buf	 b;
+	char		*path, *src;
+	const char	*top;
+	size_t		 len, i;
+	int		 rc = -1;
+
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	s.kb = kb;
+	s.pl = pl;
+	s.d = d;
+	s.ar = ar_new();
+	s.tpl = tpl_set_new();
+	s.urls = val_seq(s.ar);
+	s.sums = val_seq(s.ar);
+	s.sitectx = site_ctx_site(&s);
+	buf_init(&b, SITE_MAXPAGE);
+	if (site_load_theme(o->root, s.tpl, s.ar, d) == -1)
+		goto done;
+	path = ar_printf(s.ar, "%s/themes/default/markdown/guide.md.mustache",
+	    o->root);
+	if (kb_read(s.ar, path, "themes/default/markdown/guide.md.mustache",
+	    (size_t)1 << 20, &src, &len, d) == -1 || tpl_set_add(s.tpl,
+	    "guide-md", src, len, "themes/default/markdown/guide.md.mustache",
+	    d) == -1)
+		goto done;
+	if (rec_init(&s.rec, kb, pl, s.ar, d) == -1 ||
+	    (req = rec_requirements(kb, s.ar, toks, d)) == NULL ||
+	    (rec = rec_compute(&s.rec, req, s.ar, d)) == NULL)
+		goto done;
+	buf_puts(&b, "sandbox-atlas");
+	for (i = 0; i < 6; i++)
+		buf_printf(&b, "-%s", toks[i]);
+	top = ar_strdup(s.ar, buf_cstr(&b));
+	buf_reset(&b);
+	buf_puts(&b, "Selection guide:");
+	for (i = 0; i < 6; i++)
+		buf_printf(&b, "%s %s", i ? "," : "", toks[i]);
+	title = val_str(s.ar, buf_cstr(&b));
+	buf_reset(&b);
+	scn = val_map(s.ar);
+	val_append(s.ar, scn, "slug", val_str(s.ar, top));
+	val_append(s.ar, scn, "title", title);
+	val_append(s.ar, scn, "requirements", req);
+	if ((s.out = out_open(o->out, d)) == NULL)
+		goto done;
+	buf_puts(&b, "recommend/");
+	for (i = 0; i < 6; i++)
+		buf_printf(&b, "%s/", toks[i]);
+	path = ar_strdup(s.ar, buf_cstr(&b));
+	buf_reset(&b);
+	if ((ctx = site_guide_ctx(&s, scn, rec, path,
+	    val_getstr(s.sitectx, "base_url"))) == NULL ||
+	    site_bundle(&s, scn, rec, top, 1, ctx) == -1 ||
+	    site_render(&s, "scenario", NULL, "guide.html", ctx) == -1 ||
+	    tpl_render(s.tpl, "guide-md", site_md_ctx(&s, ctx, NULL), &b, d)
+	    == -1 || site_write(&s, "guide.md", buf_cstr(&b), b.len) == -1) {
+		out_abort(s.out);
+		goto done;
+	}
+	if (out_commit(s.out, d) == 0)
+		rc = 0;
+done:
+	buf_free(&b);
 	tpl_set_free(s.tpl);
 	ar_free(s.ar);
 	return rc;

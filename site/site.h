@@ -24,4 +24,10 @@ int	site_check_theme(const char *root, struct diag *);
 int	site_build(const struct site_opts *, struct kb *, struct pl_host *,
 	    struct diag *);
 
+/* `sandbox-atlas guide`: the tailored guide (guide.md, guide.html) and
+ * bundle (bundle/, bundle.tar.gz, bundle.zip) for six tokens, written
+ * into o->out as a whole (built beside it, swapped in). */
+int	site_guide(const struct site_opts *, const char *const toks[6],
+	    struct kb *, struct pl_host *, struct diag *);
+
 #endif /* !SITE_H */

@@ -45,6 +45,27 @@ for a in "$norm"/bundles/*.zip; do
 	rm "$a"
 done
 
+# The 1296 permalink pages and the chooser pages follow one template:
+# keep the chooser root, one chooser step and the fixture preset's
+# permalink; count the rest.  Keep recommendations.json's dimensions, its
+# first three combinations and the fixture preset's.
+find "$norm/recommend" -name index.html | sed "s|^$norm/||" | LC_ALL=C sort >"$norm/recommend.pages"
+keep="recommend/index.html recommend/code-execution/index.html recommend/code-execution/10/1s/untrusted/zero/kubernetes/index.html"
+mkdir "$tmp/keep"
+for k in $keep; do mkdir -p "$tmp/keep/$(dirname "$k")"; cp "$norm/$k" "$tmp/keep/$k"; done
+rm -rf "$norm/recommend"
+cp -R "$tmp/keep/recommend" "$norm/recommend"
+/usr/bin/python3 - "$norm/api/recommendations.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+want = {"use-case": "code-execution", "scale": "10", "latency": "1s", "trust": "untrusted", "budget": "zero", "infra": "kubernetes"}
+keep = d["combinations"][:3] + [c for c in d["combinations"] if c["requirements"] == want]
+out = {"version": d["version"], "dimensions": d["dimensions"], "combinations_count": len(d["combinations"]), "combinations_kept": keep}
+json.dump(out, open(p, "w"), indent=1, ensure_ascii=False)
+open(p, "a").write("\n")
+PY
+
 if [ "${1:-}" = "--regen" ]; then
 	rm -rf "$exp"
 	cp -R "$norm" "$exp"

@@ -109,6 +109,27 @@ for dirpath, _, files in os.walk(site):
 check(not broken, f"internal links resolve in {pages} pages {broken[:5] if broken else ''}")
 check(scripts <= {"site.js", "mermaid.min.js"}, f"only the theme's scripts appear: {sorted(map(str, scripts))}")
 sm = open(os.path.join(site, "sitemap.xml")).read()
-check(sm.count("<loc>") == 2 + len(slugs) + len(ss), "sitemap lists home, matrix, every framework and guide")
+robots = open(os.path.join(site, "robots.txt")).read()
+base = robots.split("Sitemap: ")[1].split("sitemap.xml")[0]
+locs = set(l.split("</loc>")[0][len(base):] for l in sm.split("<loc>")[1:])
+want = set()
+for dirpath, _, files in os.walk(site):
+    if "index.html" in files:
+        r = os.path.relpath(dirpath, site)
+        want.add("" if r == "." else r + "/")
+check(locs == want and len(locs) == sm.count("<loc>"), f"sitemap lists every page once ({len(locs)} URLs) {sorted(want - locs)[:3]} {sorted(locs - want)[:3]}")
+rec = json.load(open(os.path.join(site, "api/recommendations.json")))
+dims = [d["name"] for d in rec["dimensions"]]
+check(dims == ["use-case", "scale", "latency", "trust", "budget", "infra"], "recommendations.json dimensions in order")
+ncomb = 1
+for d in rec["dimensions"]:
+    ncomb *= len(d["tokens"])
+check(len(rec["combinations"]) == ncomb, f"recommendations.json has all {ncomb} combinations")
+import itertools
+order = [dict(zip(dims, t)) for t in itertools.product(*[d["tokens"] for d in rec["dimensions"]])]
+check([c["requirements"] for c in rec["combinations"]] == order, "combinations ordered with use-case slowest, infra fastest")
+check(all(list(c) == ["requirements", "primary", "fallback", "notes", "top"] and len(c["top"]) <= 3 for c in rec["combinations"]), "combination shape")
+missing = [c for c in rec["combinations"] if not os.path.isfile(os.path.join(site, "recommend", *[c["requirements"][d] for d in dims], "index.html"))]
+check(not missing, "every combination has its permalink page")
 print(f"# site: {n - bad} passed, {bad} failed")
 sys.exit(1 if bad else 0)
