@@ -1018,7 +1018,10 @@ site_recommend(struct site *s)
 		if ((x = site_ranking_ctx(s, rec)) == NULL)
 			return -1;
 		val_set(s->ar, ctx, "ranking", x);
-		val_set(s->ar, ctx, "top", site_top3(s, x));
+		top = val_seq(s->ar);
+		for (size_t k = 0; k < 3 && k < val_len(x); k++)
+			val_push(s->ar, top, val_at(x, k));
+		val_set(s->ar, ctx, "top", top);
 		val_set(s->ar, ctx, "notes", val_get(rec, "notes"));
 		m = NULL;
 		if (val_cstr(val_get(rec, "primary")) != NULL)

@@ -25,6 +25,7 @@ stage errors tests/errors/run.sh
 stage determinism tests/determinism.sh
 stage bundles tests/bundles/verify.sh build/site
 stage site tests/site/run.sh build/site
+stage recommend /usr/bin/python3 tests/recommend/properties.py build/site
 stage memory tests/memory.sh
 echo "suite: $total_pass passed, $total_fail failed"
 [ -z "$failed" ] || { echo "failing stages:$failed"; exit 1; }

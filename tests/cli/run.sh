@@ -64,6 +64,46 @@ else echo "not ok $n - recommendation JSON shape"; bad=$((bad + 1)); fi
 t 0 "recommend --format text" "$bin" recommend -C "$top" $six
 has out "^primary:" "text output names the primary"
 
+# guide: the five outputs, the archive's top folder, lint and diagram checks.
+t 0 "guide writes a tailored guide" "$bin" guide -C "$top" $six -o "$tmp/g"
+n=$((n + 1))
+if [ -f "$tmp/g/guide.md" ] && [ -f "$tmp/g/guide.html" ] && [ -f "$tmp/g/bundle/VERIFIED.md" ] &&
+   [ -f "$tmp/g/bundle.tar.gz" ] && [ -f "$tmp/g/bundle.zip" ]; then echo "ok $n - guide.md, guide.html, bundle/, bundle.tar.gz, bundle.zip exist"
+else echo "not ok $n - guide outputs missing"; bad=$((bad + 1)); fi
+n=$((n + 1))
+want=sandbox-atlas-code-execution-1000-1s-untrusted-zero-kubernetes
+if [ "$(tar -tzf "$tmp/g/bundle.tar.gz" | cut -d/ -f1 | sort -u)" = "$want" ] &&
+   [ "$(unzip -Z1 "$tmp/g/bundle.zip" | cut -d/ -f1 | sort -u)" = "$want" ]; then echo "ok $n - both archives have the one top folder $want/"
+else echo "not ok $n - archive top folder"; bad=$((bad + 1)); fi
+n=$((n + 1))
+if (cd "$tmp/g/bundle" && sha256sum -c --quiet SHA256SUMS); then echo "ok $n - the guide bundle's SHA256SUMS match"
+else echo "not ok $n - guide bundle checksums"; bad=$((bad + 1)); fi
+n=$((n + 1))
+if "$top/tests/tools/mdlint.sh" "$tmp/g/guide.md" "$tmp/g/bundle/README.md" >"$tmp/lint" 2>&1; then echo "ok $n - guide.md and the bundle README pass markdownlint"
+else echo "not ok $n - markdownlint"; sed 's/^/# /' "$tmp/lint" | head -10; bad=$((bad + 1)); fi
+n=$((n + 1))
+if node "$top/tests/tools/mermaid-check.mjs" "$tmp/g/guide.md" "$tmp/g/guide.html" "$tmp/g/bundle/architecture.mmd" >"$tmp/mm" 2>&1; then echo "ok $n - the guide's diagrams parse (md, html, mmd)"
+else echo "not ok $n - guide diagrams"; sed 's/^/# /' "$tmp/mm" | head -5; bad=$((bad + 1)); fi
+t 0 "guide may replace its own earlier output" "$bin" guide -C "$top" $six -o "$tmp/g"
+mkdir -p "$tmp/other" && echo keep >"$tmp/other/notes.txt"
+t 2 "guide refuses to replace a folder holding other files" "$bin" guide -C "$top" $six -o "$tmp/other"
+n=$((n + 1))
+if [ "$(cat "$tmp/other/notes.txt")" = keep ]; then echo "ok $n - the other folder is untouched"
+else echo "not ok $n - guide clobbered a folder"; bad=$((bad + 1)); fi
+t 2 "guide with an unknown token exits 2" "$bin" guide -C "$top" --use-case x --scale 1000 --latency 1s --trust untrusted --budget zero --infra kubernetes -o "$tmp/g2"
+nullreq=$(/usr/bin/python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+c=[c for c in d["combinations"] if c["primary"] is None]
+print(" ".join("--%s %s" % kv for kv in c[0]["requirements"].items()) if c else "")' "$top/build/site/api/recommendations.json")
+if [ -n "$nullreq" ]; then
+	t 0 "guide for requirements no sandbox meets still writes a guide" "$bin" guide -C "$top" $nullreq -o "$tmp/g3"
+	has_g3() { n=$((n + 1)); if grep -q -- "$1" "$tmp/g3/guide.md"; then echo "ok $n - $2"; else echo "not ok $n - $2"; bad=$((bad + 1)); fi; }
+	has_g3 "No sandbox meets every requirement" "the guide says no sandbox fits"
+	has_g3 "Not eligible" "the guide says what excluded each candidate"
+	has_g3 "Relaxing one requirement\|No single relaxed requirement" "the guide says what relaxing one requirement allows"
+fi
+
 # A broken copy: check exits 1 with path:line:col, build keeps the old site.
 cp -R "$top/content" "$top/plugins" "$tmp/" 2>/dev/null
 mkdir -p "$tmp/proj/themes"
