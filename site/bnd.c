@@ -62,7 +62,7 @@ bnd_make(struct pl_host *pl, const struct kb *kb, const struct val *scn,
     const struct val *rec, const char *top, struct arena *ar, struct diag *d)
 {
 	struct val	*files = val_map(ar), *verify = val_map(ar), *res;
-	struct val	*ctx, *args[3], *fields, *vt, *out;
+	struct val	*ctx, *args[3], *fields, *vt, *out, *tpls;
 	const struct val *primary = NULL, *fallback = NULL;
 	const char	*pslug, *fslug, *family = NULL, *pf, *pname, *method;
 	char		**paths, hex[65];
@@ -102,6 +102,10 @@ bnd_make(struct pl_host *pl, const struct kb *kb, const struct val *scn,
 			continue;
 		if (family != NULL && strcmp(pf, family) == 0)
 			family_done = 1;
+		/* The plugin's templates: content/bundles/<family>/. */
+		tpls = val_get(kb->templates, strcmp(pf, "*") == 0 ? "common" :
+		    pf);
+		val_set(ar, ctx, "templates", tpls ? tpls : val_map(ar));
 		if (pl_call(pl, i, "bundle", args, 3, ar, &res, d) == -1)
 			return NULL;
 		if (res != NULL && res->kind == VAL_SEQ && res->u.seq.n == 0)

@@ -411,6 +411,110 @@ kb_entry(struct kb *kb, const char *folder, const char *name,
 	return d->nerr == before ? e : NULL;
 }
 
+#define	KB_MAXTPL	((size_t)256 << 10)	/* one bundle template */
+#define	KB_MAXTPLS	((size_t)32 << 20)	/* all of them */
+
+/* Reads the files under rel (recursively, sorted) into m, keyed by the
+ * path below base. */
+static int
+kb_tpl_walk(struct kb *kb, const char *rel, const char *sub, struct val *m,
+    size_t *total, int depth, struct diag *d)
+{
+	DIR		*dir;
+	struct dirent	*de;
+	struct stat	 st;
+	char		**names = NULL, *path, *crel, *csub, *data;
+	size_t		 n = 0, cap = 0, i, len;
+	int		 rc = 0;
+
+	if (depth > 8)
+		return diag_error(d, rel, 0, 0, "bundle templates nest too "
+		    "deeply");
+	path = ar_printf(kb->ar, "%s/%s", kb->root, rel);
+	if ((dir = opendir(path)) == NULL)
+		return diag_error(d, rel, 0, 0, "cannot open folder: %s",
+		    strerror(errno));
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			char	**nv;
+
+			cap = cap ? cap * 2 : 32;
+			nv = ar_alloc(kb->ar, cap * sizeof(*nv));
+			if (n)
+				memcpy(nv, names, n * sizeof(*nv));
+			names = nv;
+		}
+		names[n++] = ar_strdup(kb->ar, de->d_name);
+	}
+	closedir(dir);
+	if (n)
+		qsort(names, n, sizeof(*names), kb_cmp);
+	for (i = 0; i < n; i++) {
+		crel = ar_printf(kb->ar, "%s/%s", rel, names[i]);
+		csub = sub[0] ? ar_printf(kb->ar, "%s/%s", sub, names[i]) :
+		    names[i];
+		if (lstat(ar_printf(kb->ar, "%s/%s", kb->root, crel), &st) ==
+		    -1 || (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))) {
+			rc = diag_error(d, crel, 0, 0, "bundle templates must "
+			    "be regular files or folders");
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (kb_tpl_walk(kb, crel, csub, m, total, depth + 1, d)
+			    == -1)
+				rc = -1;
+			continue;
+		}
+		if (!sch_slug_ok(names[i]) && strspn(names[i],
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789._-") != strlen(names[i])) {
+			rc = diag_error(d, crel, 0, 0, "template file names "
+			    "use only letters, digits, '.', '_' and '-'");
+			continue;
+		}
+		if (kb_read(kb->ar, ar_printf(kb->ar, "%s/%s", kb->root,
+		    crel), crel, KB_MAXTPL, &data, &len, d) == -1 ||
+		    fm_check_text(crel, data, len, d) == -1) {
+			rc = -1;
+			continue;
+		}
+		if ((*total += len) > KB_MAXTPLS)
+			return diag_error(d, crel, 0, 0, "bundle templates "
+			    "exceed %zu bytes in all", KB_MAXTPLS);
+		val_append(kb->ar, m, csub, val_strn(kb->ar, data, len));
+	}
+	return rc;
+}
+
+/* content/bundles/<dir>/...: one folder per bundle family, plus
+ * "common"; each becomes a map of relative path -> text. */
+static int
+kb_templates(struct kb *kb, struct diag *d)
+{
+	static const char *const dirs[] = { "common", "kvm-microvm",
+	    "user-space-kernel", "oci-container", "wasm-isolate",
+	    "managed-api", NULL };
+	struct stat	 st;
+	struct val	*m;
+	size_t		 i, total = 0;
+	int		 rc = 0;
+	char		*rel;
+
+	kb->templates = val_map(kb->ar);
+	for (i = 0; dirs[i] != NULL; i++) {
+		rel = ar_printf(kb->ar, "content/bundles/%s", dirs[i]);
+		if (stat(ar_printf(kb->ar, "%s/%s", kb->root, rel), &st) == -1)
+			continue;
+		m = val_map(kb->ar);
+		if (kb_tpl_walk(kb, rel, "", m, &total, 0, d) == -1)
+			rc = -1;
+		val_append(kb->ar, kb->templates, dirs[i], m);
+	}
+	return rc;
+}
+
 static void
 kb_build_date(struct kb *kb)
 {
@@ -580,6 +684,7 @@ kb_load(struct kb *kb, const char *root, struct diag *d)
 		    "scenario", &sch, d)) != NULL)
 			val_push(kb->ar, kb->scenarios, e);
 	kb_xref(kb, d);
+	kb_templates(kb, d);
 	return d->nerr > before ? -1 : 0;
 }
 

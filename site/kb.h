@@ -24,6 +24,7 @@ struct	kb {
 	struct val	*rules;		/* content/rules.yaml (may be empty map) */
 	struct val	*frameworks;	/* seq of entries, sorted by slug */
 	struct val	*scenarios;	/* seq of presets, sorted by slug */
+	struct val	*templates;	/* map: content/bundles/<dir> -> map path -> text */
 	long long	 epoch;		/* build date, seconds */
 	char		 date[11];	/* build date, YYYY-MM-DD */
 };

@@ -578,6 +578,15 @@ static const char pl_pairs_src[] =
     "  if ta == 'number' or ta == 'string' then return a < b end\n"
     "  return false\n"
     "end\n"
+    "fill = function(text, vars)\n"
+    "  if type(text) ~= 'string' or type(vars) ~= 'table' then\n"
+    "    error('fill: expected a template string and a table', 2) end\n"
+    "  return (text:gsub('{{([%w_%.%-]+)}}', function(k)\n"
+    "    local v = vars[k]\n"
+    "    if v == nil then error('fill: template variable ' .. k .. ' is not set', 2) end\n"
+    "    return tostring(v)\n"
+    "  end))\n"
+    "end\n"
     "pairs = function(t)\n"
     "  if type(t) ~= 'table' then error('pairs: expected a table', 2) end\n"
     "  local keys, n = {}, 0\n"
@@ -660,6 +669,9 @@ pl_setup(lua_State *L)
 	lua_pop(L, 2);
 
 	/*
+	 * fill(text, vars) replaces every {{name}} in a bundle template
+	 * with vars[name] and fails on a name it does not know.
+	 *
 	 * Lua seeds its string hashes per state, so next() and the stock
 	 * pairs() visit keys in an order that changes from run to run.
 	 * Plugins see a pairs() that visits keys sorted (numbers, then

@@ -451,7 +451,9 @@ site_bundle(struct site *s, const struct val *scn, const struct val *rec,
 		m[i].path = files->u.map.k[i];
 		m[i].data = files->u.map.v[i]->u.str.s;
 		m[i].len = files->u.map.v[i]->u.str.len;
-		m[i].exec = 0;
+		/* A script (its text starts with "#!") is executable. */
+		m[i].exec = m[i].len > 2 && m[i].data[0] == '#' &&
+		    m[i].data[1] == '!';
 		if (guide && site_write(s, ar_printf(s->ar, "bundle/%s",
 		    m[i].path), m[i].data, m[i].len) == -1)
 			return -1;
@@ -976,6 +978,77 @@ site_top3(struct site *s, const struct val *rec)
 	return top;
 }
 
+/*
+ * api/bundles.json: the distinct bundles the recommendations lead to.
+ * A family plugin declares in `key` which requirement dimensions its
+ * templates read; a bundle is identified by its primary and those
+ * tokens.  Each comes with the first combination that yields it, so the
+ * test suite can build and verify every distinct bundle.
+ */
+static int
+site_bundle_keys(struct site *s, const struct val *all)
+{
+	struct val	*list = val_seq(s->ar), *seen = val_map(s->ar), *b, *k;
+	struct val	*fields, *keydims, *doc;
+	const struct val *rec, *req, *e;
+	const char	*p, *fam, *pf, *id;
+	struct buf	 kb;
+	size_t		 i, j, n;
+	int		 rc;
+
+	for (i = 0; i < val_len(all); i++) {
+		rec = val_at(all, i);
+		if ((p = val_cstr(val_get(rec, "primary"))) == NULL)
+			continue;
+		req = val_get(rec, "requirements");
+		e = kb_framework(s->kb, p);
+		fam = val_getstr(e, "bundle_family");
+		keydims = NULL;
+		for (j = 0; j < pl_count(s->pl); j++) {
+			if (!pl_has(s->pl, j, "bundle"))
+				continue;
+			fields = pl_fields(s->pl, j, s->ar);
+			pf = val_getstr(fields, "family");
+			if (pf != NULL && fam != NULL && strcmp(pf, fam) == 0)
+				keydims = val_get(fields, "key");
+		}
+		k = val_map(s->ar);
+		buf_init(&kb, 4096);
+		buf_printf(&kb, "%s", p);
+		for (j = 0; j < val_len(keydims); j++) {
+			const char *dim = val_cstr(val_at(keydims, j));
+
+			if (dim == NULL || val_getstr(req, dim) == NULL)
+				continue;
+			val_append(s->ar, k, dim, val_get(req, dim));
+			buf_printf(&kb, "/%s", val_getstr(req, dim));
+		}
+		id = ar_strdup(s->ar, buf_cstr(&kb));
+		buf_free(&kb);
+		if (val_get(seen, id) != NULL)
+			continue;
+		val_append(s->ar, seen, id, val_bool(s->ar, 1));
+		b = val_map(s->ar);
+		site_str(s, b, "primary", p);
+		site_str(s, b, "family", fam);
+		val_append(s->ar, b, "key", k);
+		val_append(s->ar, b, "example", (struct val *)req);
+		val_push(s->ar, list, b);
+	}
+	doc = val_map(s->ar);
+	val_append(s->ar, doc, "version", val_int(s->ar, 1));
+	val_append(s->ar, doc, "bundles", list);
+	buf_init(&kb, (size_t)64 << 20);
+	rc = val_json(&kb, doc, VAL_JSON_PRETTY);
+	n = kb.len;
+	if (rc == 0)
+		rc = buf_putc(&kb, '\n');
+	if (rc == 0)
+		rc = site_write(s, "api/bundles.json", buf_cstr(&kb), n + 1);
+	buf_free(&kb);
+	return rc;
+}
+
 static int
 site_recommend(struct site *s)
 {
@@ -1050,6 +1123,8 @@ site_recommend(struct site *s)
 		    "%sindex.html", rel), ctx) == -1)
 			return -1;
 	}
+	if (site_bundle_keys(s, all) == -1)
+		return -1;
 	doc = val_map(s->ar);
 	val_append(s->ar, doc, "version", val_int(s->ar, 1));
 	val_append(s->ar, doc, "dimensions", dims);
