@@ -129,8 +129,10 @@ local function soft(e, req, rules)
   local iso = crit(e, "isolation")
   local strength = num((rules.isolation_strength or {})[iso.class], 0)
   local wiso = type(w.isolation) == "table" and w.isolation[req.trust] or w.isolation
-  add(wiso, strength / 3, string.format("Isolation level: %s, strength %d of 3 (%s).",
-    iso.class or "unknown", strength, iso.value or ""))
+  local needed = num((rules.isolation_needed or {})[req.trust], 3)
+  add(wiso, math.min(strength, needed) / needed,
+    string.format("Isolation level: %s, strength %d of 3 where trust level '%s' needs %d (%s).",
+      iso.class or "unknown", strength, req.trust, needed, iso.value or ""))
 
   local cs, sr = crit(e, "cold_start"), e.snapshot_restore or {}
   local best = cs.ms_min

@@ -220,9 +220,10 @@ check_expect(struct kb *kb, struct pl_host *pl, struct diag *d)
 		got = val_cstr(val_get(res, "primary"));
 		if (ex != NULL && (got == NULL || strcmp(got,
 		    val_cstr(ex)) != 0))
-			diag_warn(d, val_getstr(scn, "path"), ex->line, ex->col,
-			    "expect.primary is '%s' but the rules give '%s'",
-			    val_cstr(ex), got ? got : "no eligible sandbox");
+			rc = diag_error(d, val_getstr(scn, "path"), ex->line,
+			    ex->col, "expect.primary is '%s' but the rules "
+			    "give '%s'", val_cstr(ex), got ? got :
+			    "no eligible sandbox");
 	}
 	ar_free(ar);
 	return rc;
