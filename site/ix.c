@@ -40,7 +40,26 @@ static const char ix_schema[] =
 "  summary       TEXT,  -- one sentence\n"
 "  bundle_family TEXT,  -- kvm-microvm | user-space-kernel | oci-container\n"
 "                       -- | wasm-isolate | managed-api; NULL if none\n"
+"  homepage      TEXT,  -- the project's or service's home page\n"
+"  license       TEXT,  -- the software's licence, or 'proprietary'\n"
+"  userland      TEXT,  -- full-linux | language-runtime | restricted; NULL\n"
+"                       -- for non-sandboxes\n"
+"  path          TEXT,  -- the source file, e.g. content/frameworks/x.md\n"
 "  body          TEXT   -- the entry's Markdown body, raw\n"
+");\n"
+"CREATE TABLE fits_infra (\n"
+"  -- the infra tokens an entry is a natural fit for, in order\n"
+"  framework TEXT NOT NULL REFERENCES frameworks(slug),\n"
+"  ord       INTEGER NOT NULL, -- 0-based position in fits_infra\n"
+"  infra     TEXT NOT NULL,    -- kubernetes | aws | bare-metal | cloudflare\n"
+"  PRIMARY KEY (framework, ord)\n"
+");\n"
+"CREATE TABLE hardening (\n"
+"  -- an entry's hardening checklist, in order\n"
+"  framework TEXT NOT NULL REFERENCES frameworks(slug),\n"
+"  ord       INTEGER NOT NULL, -- 0-based position in hardening\n"
+"  item      TEXT NOT NULL,    -- one imperative line\n"
+"  PRIMARY KEY (framework, ord)\n"
 ");\n"
 "CREATE TABLE delegates (\n"
 "  -- delegates_to: the sandboxes an orchestrator or harness runs on\n"
@@ -54,11 +73,16 @@ static const char ix_schema[] =
 "  framework TEXT NOT NULL REFERENCES frameworks(slug),\n"
 "  criterion TEXT NOT NULL, -- isolation | cold_start | languages |\n"
 "                           -- network | filesystem | cost | self_host |\n"
-"                           -- integrations\n"
+"                           -- integrations; and the optional facts\n"
+"                           -- snapshot_restore | concurrency | gpu |\n"
+"                           -- maturity\n"
 "  value     TEXT,    -- the short answer shown in the matrix\n"
 "  class     TEXT,    -- isolation, cost, self_host: the class token\n"
 "  ms_min    INTEGER, -- cold_start: lowest documented milliseconds\n"
 "  ms_max    INTEGER, -- cold_start: highest documented milliseconds\n"
+"                     -- (also snapshot_restore)\n"
+"  max       INTEGER, -- concurrency: the documented ceiling, if stated\n"
+"  autoscale TEXT,    -- concurrency: built-in | with-orchestrator | none\n"
 "  detail    TEXT,    -- Markdown, raw\n"
 "  stale     INTEGER NOT NULL, -- 1 if a source is older than 180 days\n"
 "                              -- before build_date, else 0\n"
@@ -120,6 +144,8 @@ enum	ix_stmt {
 	IX_ITEM,
 	IX_SRC,
 	IX_ATT,
+	IX_INFRA,
+	IX_HARD,
 	IX_SCN,
 	IX__MAX
 };
@@ -127,10 +153,12 @@ enum	ix_stmt {
 static const char *const ix_sql[IX__MAX] = {
 	"INSERT INTO meta (key, value) VALUES (?1, ?2)",
 	"INSERT INTO frameworks (slug, name, kind, summary, bundle_family,"
-	    " body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    " homepage, license, userland, path, body)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	"INSERT INTO delegates (framework, target, ord) VALUES (?1, ?2, ?3)",
 	"INSERT INTO criteria (framework, criterion, value, class, ms_min,"
-	    " ms_max, detail, stale) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    " ms_max, max, autoscale, detail, stale)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	"INSERT INTO criterion_items (framework, criterion, ord, item)"
 	    " VALUES (?1, ?2, ?3, ?4)",
 	"INSERT INTO sources (framework, criterion, ord, url, title,"
@@ -138,6 +166,8 @@ static const char *const ix_sql[IX__MAX] = {
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	"INSERT INTO attacks (framework, ord, id, summary, affected,"
 	    " mitigation, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	"INSERT INTO fits_infra (framework, ord, infra) VALUES (?1, ?2, ?3)",
+	"INSERT INTO hardening (framework, ord, item) VALUES (?1, ?2, ?3)",
 	"INSERT INTO scenarios (slug, title, use_case, scale, latency, trust,"
 	    " budget, infra, primary_slug, fallback_slug, body)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -147,6 +177,11 @@ static const char *const ix_sql[IX__MAX] = {
 static const char *const ix_criteria[] = {
 	"isolation", "cold_start", "languages", "network", "filesystem",
 	"cost", "self_host", "integrations",
+};
+
+/* The optional facts, stored like criteria. */
+static const char *const ix_facts[] = {
+	"snapshot_restore", "concurrency", "gpu", "maturity",
 };
 
 /* The six requirement keys and their scenarios columns (3..8). */
@@ -252,8 +287,11 @@ ix_criterion(struct ix *ix, const char *fw, const char *name,
 	ix_bind(st, 5, v != NULL && v->kind == VAL_INT ? v : NULL);
 	v = val_get(c, "ms_max");
 	ix_bind(st, 6, v != NULL && v->kind == VAL_INT ? v : NULL);
-	ix_bind(st, 7, val_get(c, "detail"));
-	sqlite3_bind_int(st, 8, stale);
+	v = val_get(c, "max");
+	ix_bind(st, 7, v != NULL && v->kind == VAL_INT ? v : NULL);
+	ix_bind(st, 8, val_get(c, "autoscale"));
+	ix_bind(st, 9, val_get(c, "detail"));
+	sqlite3_bind_int(st, 10, stale);
 	if (ix_step(st) == -1)
 		return ix_err(ix, "framework", fw);
 
@@ -294,6 +332,28 @@ ix_criterion(struct ix *ix, const char *fw, const char *name,
 	return 0;
 }
 
+/* Writes a list of strings as (framework, ord, item) rows. */
+static int
+ix_list(struct ix *ix, enum ix_stmt which, const char *fw,
+    const struct val *seq)
+{
+	sqlite3_stmt	*st = ix->st[which];
+	size_t		 i;
+
+	if (seq == NULL || seq->kind != VAL_SEQ)
+		return 0;
+	for (i = 0; i < val_len(seq); i++) {
+		if (val_cstr(val_at(seq, i)) == NULL)
+			continue;
+		ix_bind_str(st, 1, fw);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		ix_bind(st, 3, val_at(seq, i));
+		if (ix_step(st) == -1)
+			return ix_err(ix, "framework", fw);
+	}
+	return 0;
+}
+
 /* Writes one framework entry and everything hanging off it. */
 static int
 ix_framework(struct ix *ix, size_t n, const struct val *e)
@@ -316,7 +376,11 @@ ix_framework(struct ix *ix, size_t n, const struct val *e)
 	ix_bind(st, 3, val_get(e, "kind"));
 	ix_bind(st, 4, val_get(e, "summary"));
 	ix_bind(st, 5, val_get(e, "bundle_family"));
-	ix_bind(st, 6, val_get(e, "body"));
+	ix_bind(st, 6, val_get(e, "homepage"));
+	ix_bind(st, 7, val_get(e, "license"));
+	ix_bind(st, 8, val_get(e, "userland"));
+	ix_bind(st, 9, val_get(e, "path"));
+	ix_bind(st, 10, val_get(e, "body"));
 	if (ix_step(st) == -1)
 		return ix_err(ix, "framework", fw);
 
@@ -342,6 +406,16 @@ ix_framework(struct ix *ix, size_t n, const struct val *e)
 		if (ix_criterion(ix, fw, ix_criteria[i], c) == -1)
 			return -1;
 	}
+	for (i = 0; i < sizeof(ix_facts) / sizeof(ix_facts[0]); i++) {
+		c = val_get(e, ix_facts[i]);
+		if (c == NULL || c->kind != VAL_MAP)
+			continue;
+		if (ix_criterion(ix, fw, ix_facts[i], c) == -1)
+			return -1;
+	}
+	if (ix_list(ix, IX_INFRA, fw, val_get(e, "fits_infra")) == -1 ||
+	    ix_list(ix, IX_HARD, fw, val_get(e, "hardening")) == -1)
+		return -1;
 
 	seq = val_get(e, "attacks");
 	if (seq != NULL && seq->kind != VAL_SEQ)

@@ -123,12 +123,20 @@ site_str(struct site *s, struct val *m, const char *k, const char *v)
 	val_set(s->ar, m, k, v ? val_str(s->ar, v) : val_null(s->ar));
 }
 
-/* One criterion of an entry as a template context. */
+static const char *const site_facts[][2] = {
+	{ "snapshot_restore", "Snapshot restore" },
+	{ "concurrency", "Concurrency and scaling" },
+	{ "gpu", "GPU access" },
+	{ "maturity", "Maturity" },
+	{ NULL, NULL }
+};
+
+/* One criterion (or fact) cc of entry e as a template context. */
 static struct val *
-site_crit_ctx(struct site *s, const struct val *e, size_t ci, int full)
+site_crit_ctx(struct site *s, const struct val *e, const char *key,
+    const char *label, const struct val *cc, int full)
 {
-	const struct val	*c = val_path(e, "criteria");
-	struct val		*cc, *out = val_map(s->ar), *srcs, *sc, *x;
+	struct val		*out = val_map(s->ar), *srcs, *sc, *x;
 	struct val		*grades;
 	const char		*g;
 	size_t			 i, ng = 0;
@@ -136,13 +144,14 @@ site_crit_ctx(struct site *s, const struct val *e, size_t ci, int full)
 	static const char *const gl[] = { "vendor-docs", "vendor-claim",
 	    "independent", "measured" };
 
-	cc = val_get(c, site_crit[ci][0]);
-	site_str(s, out, "key", site_crit[ci][0]);
-	site_str(s, out, "label", site_crit[ci][1]);
+	site_str(s, out, "key", key);
+	site_str(s, out, "label", label);
 	site_str(s, out, "value", val_getstr(cc, "value"));
 	site_str(s, out, "class", val_getstr(cc, "class"));
 	val_set(s->ar, out, "stale", val_bool(s->ar,
 	    val_truthy(val_get(cc, "stale"))));
+	if ((x = val_get(cc, "autoscale")) != NULL)
+		val_set(s->ar, out, "autoscale", x);
 	if ((x = val_get(cc, "ms_min")) != NULL && x->kind == VAL_INT) {
 		const struct val *hi = val_get(cc, "ms_max");
 
@@ -230,11 +239,23 @@ site_entry_ctx(struct site *s, const struct val *e, int full)
 	    strcmp(val_getstr(e, "kind"), "sandbox") == 0));
 	cs = val_seq(s->ar);
 	for (i = 0; site_crit[i][0] != NULL; i++) {
-		if ((c = site_crit_ctx(s, e, i, full)) == NULL)
+		if ((c = site_crit_ctx(s, e, site_crit[i][0], site_crit[i][1],
+		    val_get(val_get(e, "criteria"), site_crit[i][0]), full)) ==
+		    NULL)
 			return NULL;
 		val_push(s->ar, cs, c);
 	}
 	val_set(s->ar, out, "criteria", cs);
+	cs = val_seq(s->ar);
+	for (i = 0; full && site_facts[i][0] != NULL; i++) {
+		if (val_get(e, site_facts[i][0]) == NULL)
+			continue;
+		if ((c = site_crit_ctx(s, e, site_facts[i][0], site_facts[i][1],
+		    val_get(e, site_facts[i][0]), full)) == NULL)
+			return NULL;
+		val_push(s->ar, cs, c);
+	}
+	val_set(s->ar, out, "facts", cs);
 	x = val_get(e, "fits_infra");
 	val_set(s->ar, out, "fits_infra", x ? x : val_seq(s->ar));
 	l = val_seq(s->ar);

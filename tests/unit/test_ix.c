@@ -249,7 +249,7 @@ main(void)
 	is_str(q1("SELECT summary FROM frameworks WHERE slug='firecracker'"),
 	    EVIL, "hostile string stored verbatim");
 	is_str(q1("SELECT count(*) FROM sqlite_master WHERE type='table'"),
-	    "8", "all eight tables still there");
+	    "10", "all ten tables still there");
 	is_str(q1("SELECT bundle_family IS NULL FROM frameworks"
 	    " WHERE slug='agent-sandbox'"), "1", "absent bundle_family NULL");
 	is_str(q1("SELECT kind || '|' || name FROM frameworks"

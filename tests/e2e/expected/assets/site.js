@@ -6,7 +6,13 @@
 
   function renderDiagrams() {
     var blocks = document.querySelectorAll("code.language-mermaid");
-    if (!blocks.length || typeof window.mermaid === "undefined") return;
+    if (!blocks.length) return;
+    if (typeof window.mermaid === "undefined") {
+      /* mermaid.min.js is a deferred script after this one: it runs
+       * before the load event. */
+      if (document.readyState !== "complete") window.addEventListener("load", renderDiagrams);
+      return;
+    }
     window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict", suppressErrorRendering: true });
     blocks.forEach(function (code, i) {
       var src = code.textContent;
