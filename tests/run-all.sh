@@ -1,7 +1,8 @@
 #!/bin/sh
 # The whole suite after the unit tests (the Makefile runs those first):
 # CLI behaviour, golden end-to-end output, error messages, a
-# byte-identical double build, and the checks of every bundle file.
+# byte-identical double build, the checks of every bundle file, and the
+# built site in Chromium (tests/site/browser.test.mjs).
 # Prints one "N passed, N failed" line per stage and a total.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +26,9 @@ stage errors tests/errors/run.sh
 stage determinism tests/determinism.sh
 stage bundles tests/bundles/verify.sh build/site
 stage site tests/site/run.sh build/site
+stage browser node --test tests/site/browser.test.mjs
 stage recommend /usr/bin/python3 tests/recommend/properties.py build/site
+stage expert /usr/bin/python3 tests/recommend/expert.py
 stage memory tests/memory.sh
 echo "suite: $total_pass passed, $total_fail failed"
 [ -z "$failed" ] || { echo "failing stages:$failed"; exit 1; }

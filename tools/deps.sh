@@ -8,7 +8,7 @@ build="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev
 libyaml-dev liblua5.4-dev libsqlite3-dev libarchive-dev libseccomp-dev
 nodejs npm"
 test="$build valgrind clang libclang-rt-14-dev libarchive-tools sqlite3
-python3 python3-yaml python3-jsonschema unzip"
+python3 python3-yaml python3-jsonschema unzip chromium yamllint"
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;
