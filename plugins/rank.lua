@@ -131,8 +131,8 @@ local function soft(e, req, rules)
   local wiso = type(w.isolation) == "table" and w.isolation[req.trust] or w.isolation
   local needed = num((rules.isolation_needed or {})[req.trust], 3)
   add(wiso, math.min(strength, needed) / needed,
-    string.format("Isolation level: %s, strength %d of 3 where trust level '%s' needs %d (%s).",
-      iso.class or "unknown", strength, req.trust, needed, iso.value or ""))
+    string.format("Isolation level: %s, strength %d of 3; trust level '%s' needs %d.",
+      iso.class or "unknown", strength, req.trust, needed))
 
   local cs, sr = crit(e, "cold_start"), e.snapshot_restore or {}
   local best = cs.ms_min
@@ -142,13 +142,13 @@ local function soft(e, req, rules)
     x, why = 0.2, "Cold start time: not documented, so it scores low."
   else
     if best <= 100 then x = 1 elseif best <= 1000 then x = 0.6 elseif best <= 10000 then x = 0.3 else x = 0 end
-    why = string.format("Cold start time: %d ms at best (%s).", best, cs.value or "")
+    why = string.format("Cold start time: %d ms at best.", best)
   end
   add(w.cold_start, x, why)
 
   local sh = crit(e, "self_host")
   add(w.self_host, sh.class == "full" and 1 or (sh.class == "partial" and 0.5 or 0),
-    string.format("Self-host option: %s (%s).", sh.class or "unknown", sh.value or ""))
+    string.format("Self-host option: %s.", sh.class or "unknown"))
 
   local n = #(crit(e, "integrations").list or {})
   add(w.integrations, math.min(n / 5, 1),
@@ -157,7 +157,8 @@ local function soft(e, req, rules)
   local langs = crit(e, "languages").list or {}
   local any = set(langs)["any-linux"]
   add(w.language_breadth, any and 1 or math.min(#langs / 4, 1),
-    string.format("Language support: %s.", crit(e, "languages").value or "not documented"))
+    any and "Language support: any Linux program." or
+      string.format("Language support: %d listed language(s).", #langs))
 
   local fit = num(((rules.userland_fit or {})[req["use-case"]] or {})[e.userland or ""], 0)
   add(w.userland_fit, fit, string.format("Userland: %s fits '%s' at %.1f of 1.",
@@ -165,7 +166,7 @@ local function soft(e, req, rules)
 
   local m = (e.maturity or {}).class or "unknown"
   add(w.maturity, num((rules.maturity or {})[m], 0.5),
-    string.format("Maturity: %s.", (e.maturity or {}).value or "not documented"))
+    string.format("Maturity: %s.", (e.maturity or {}).class or "not documented"))
 
   if wsum == 0 then return 0, reasons end
   return 100 * total / wsum, reasons

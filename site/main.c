@@ -53,7 +53,8 @@ usage_build(FILE *f)
 	    "  -o OUT          output folder (default DIR/build/site); built\n"
 	    "                  beside OUT and swapped in only on success\n"
 	    "  --base-url URL  absolute URL of the site (default: base_url in\n"
-	    "                  content/site.yaml)\n", f);
+	    "                  content/site.yaml)\n"
+	    "  --timings       print the number of files and stage times\n", f);
 }
 
 static void
@@ -133,23 +134,26 @@ load(const char *root, struct kb *kb, struct pl_host **pl, struct diag *d)
 	return rc;
 }
 
-enum { OPT_BASE = 256, OPT_FORMAT, OPT_HELP, OPT_DIM };
+enum { OPT_BASE = 256, OPT_FORMAT, OPT_HELP, OPT_TIMINGS, OPT_DIM };
 
 static int
 cmd_build(int argc, char *argv[])
 {
 	static const struct option lo[] = {
 		{ "base-url", required_argument, NULL, OPT_BASE },
+		{ "timings", no_argument, NULL, OPT_TIMINGS },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct site_opts	 o;
+	struct site_stats	 stats;
 	struct kb		 kb;
 	struct pl_host		*pl;
 	struct diag		 d;
 	char			*def = NULL;
 	int			 c, rc;
 
+	memset(&stats, 0, sizeof(stats));
 	memset(&o, 0, sizeof(o));
 	o.root = ".";
 	while ((c = getopt_long(argc, argv, "C:o:", lo, NULL)) != -1)
@@ -162,6 +166,9 @@ cmd_build(int argc, char *argv[])
 			break;
 		case OPT_BASE:
 			o.base_url = optarg;
+			break;
+		case OPT_TIMINGS:
+			o.stats = &stats;
 			break;
 		case OPT_HELP:
 			usage_build(stdout);
@@ -187,6 +194,11 @@ cmd_build(int argc, char *argv[])
 	if (rc != 0)
 		fprintf(stderr, "sandbox-atlas: build failed; %s was not "
 		    "changed\n", o.out);
+	else if (o.stats != NULL)
+		fprintf(stderr, "sandbox-atlas: %zu files; ranked %zu "
+		    "combinations in %.1f ms; build stage %.1f ms\n",
+		    stats.files, stats.combinations, stats.rank_ms,
+		    stats.build_ms);
 	pl_close(pl);
 	kb_free(&kb);
 	diag_free(&d);

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -69,9 +70,20 @@ struct	site {
 	struct rec		 rec;
 };
 
+static double
+site_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static int
 site_write(struct site *s, const char *rel, const char *data, size_t len)
 {
+	if (s->o->stats != NULL)
+		s->o->stats->files++;
 	return out_write(s->out, rel, data, len, s->d);
 }
 
@@ -1081,9 +1093,15 @@ site_recommend(struct site *s)
 	size_t		 i;
 	int		 rc;
 
+	double		 t0 = site_ms();
+
 	list = rec_all_requirements(s->kb, s->ar);
 	if ((all = rec_compute_all(&s->rec, list, s->ar, s->d)) == NULL)
 		return -1;
+	if (s->o->stats != NULL) {
+		s->o->stats->rank_ms = site_ms() - t0;
+		s->o->stats->combinations = val_len(all);
+	}
 	dims = val_seq(s->ar);
 	for (i = 0; i < val_len(s->kb->dimlist); i++) {
 		dm = val_map(s->ar);
@@ -1249,6 +1267,8 @@ site_build(const struct site_opts *o, struct kb *kb, struct pl_host *pl,
 	char		*kbpath;
 	int		 rc = -1;
 
+	double		 t0 = site_ms();
+
 	memset(&s, 0, sizeof(s));
 	s.o = o;
 	s.kb = kb;
@@ -1292,6 +1312,8 @@ site_build(const struct site_opts *o, struct kb *kb, struct pl_host *pl,
 		goto done;
 	s.out = NULL;
 	rc = 0;
+	if (o->stats != NULL)
+		o->stats->build_ms = site_ms() - t0;
 	goto done;
 fail:
 	out_abort(s.out);

@@ -13,10 +13,18 @@
 #include "kb.h"
 #include "pl.h"
 
+struct	site_stats {
+	double		 rank_ms;	/* ranking all combinations (one plugin call) */
+	double		 build_ms;	/* the whole build stage */
+	size_t		 files;		/* files written */
+	size_t		 combinations;
+};
+
 struct	site_opts {
 	const char	*root;		/* project root */
 	const char	*out;		/* output folder */
 	const char	*base_url;	/* NULL: site.yaml's */
+	struct site_stats *stats;	/* filled in when not NULL */
 };
 
 /* Checks that the theme's templates compile (used by `check`). */
