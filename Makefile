@@ -26,7 +26,7 @@ THEME    = themes/default
 -include Makefile.local
 
 .PHONY: all deps test-deps site check serve test clean unit e2e regen \
-        valgrind asan install
+        valgrind asan install bundle-harness
 
 all: deps $(BIN) $(THEME)/node_modules/.ok site
 
@@ -78,7 +78,24 @@ $(B)/tests/%: tests/unit/%.c tests/tap.h $(B)/libatlas.a
 unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
 
-test: all test-deps $(TEST_NPM) unit
+# Helper programs of the bundle checks (tests/bundles/checks/): the
+# libseccomp profile loader and the static probe run inside bwrap.
+HARNESS  = $(B)/bundle-harness
+HARNESS_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g
+
+bundle-harness: $(HARNESS)/seccomp-harness $(HARNESS)/bwrap-probe
+
+$(HARNESS)/seccomp-harness: tests/bundles/harness/seccomp-harness.c
+	@mkdir -p $(HARNESS)
+	$(CC) $(HARNESS_CFLAGS) $(HARDEN) `pkg-config --cflags jansson libseccomp` \
+	    $(LDFLAGS) -o $@ tests/bundles/harness/seccomp-harness.c \
+	    `pkg-config --libs jansson libseccomp`
+
+$(HARNESS)/bwrap-probe: tests/bundles/harness/bwrap-probe.c
+	@mkdir -p $(HARNESS)
+	$(CC) $(HARNESS_CFLAGS) -static -o $@ tests/bundles/harness/bwrap-probe.c
+
+test: all test-deps $(TEST_NPM) unit bundle-harness
 	@tests/run-all.sh
 
 regen: $(BIN)

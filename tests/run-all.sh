@@ -24,6 +24,7 @@ stage cli tests/cli/run.sh
 stage e2e tests/e2e/run.sh
 stage errors tests/errors/run.sh
 stage determinism tests/determinism.sh
+stage bundle-checks tests/bundles/checks/selftest.sh
 stage bundles tests/bundles/verify.sh build/site
 stage site tests/site/run.sh build/site
 stage browser node --test tests/site/browser.test.mjs

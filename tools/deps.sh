@@ -8,7 +8,9 @@ build="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev
 libyaml-dev liblua5.4-dev libsqlite3-dev libarchive-dev libseccomp-dev
 nodejs npm"
 test="$build valgrind clang libclang-rt-14-dev libarchive-tools sqlite3
-python3 python3-yaml python3-jsonschema unzip chromium yamllint"
+python3 python3-yaml python3-jsonschema unzip chromium yamllint
+libjansson-dev seccomp bubblewrap apparmor nftables shellcheck runsc
+golang-github-opencontainers-specs-dev"
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;
