@@ -118,8 +118,8 @@ rec_candidate(struct rec *r, const struct val *c, size_t i, struct arena *ar,
 	s = s < 0 ? 0 : s > 100 ? 100 : s;
 	s = round(s * 10) / 10;
 	out = val_map(ar);
-	val_append(ar, out, "slug", val_str(ar, slug));
-	val_append(ar, out, "name", val_str(ar, val_getstr(e, "name")));
+	val_append(ar, out, "slug", val_get(c, "slug"));
+	val_append(ar, out, "name", val_get(e, "name"));
 	val_append(ar, out, "score", val_num(ar, s));
 	val_append(ar, out, "eligible", val_bool(ar, elig->u.b));
 	rr = val_seq(ar);
@@ -128,7 +128,7 @@ rec_candidate(struct rec *r, const struct val *c, size_t i, struct arena *ar,
 			return diag_error(d, ar_printf(ar, "plugins/%s.lua",
 			    pname), 0, 0, "rank: candidate '%s': reasons must "
 			    "be strings", slug), NULL;
-		val_push(ar, rr, val_str(ar, val_cstr(val_at(rs, j))));
+		val_push(ar, rr, val_at(rs, j));	/* shared, not copied */
 	}
 	val_append(ar, out, "reasons", rr);
 	return out;

@@ -62,11 +62,13 @@ struct	site {
 	struct pl_host		*pl;
 	struct tpl_set		*tpl;
 	struct out		*out;
-	struct arena		*ar;	/* per build */
+	struct arena		*ar;	/* current: main, or a page's scratch */
+	struct arena		*main;	/* per build */
 	struct diag		*d;
 	struct val		*sitectx; /* {title, tagline, base_url, ...} */
 	struct val		*urls;	/* seq of site-relative page paths */
 	struct val		*sums;	/* "HEX  NAME" per archive */
+	struct val		*short_ctx; /* slug -> short entry context */
 	struct rec		 rec;
 };
 
@@ -222,13 +224,22 @@ site_crit_ctx(struct site *s, const struct val *e, const char *key,
 	return out;
 }
 
-/* An entry as a template context; full adds the rendered Markdown. */
+/*
+ * An entry as a template context; full adds the rendered Markdown.
+ * The short form is built once per entry and shared: the 1296 answer
+ * pages each list every candidate, and copying the contexts per page
+ * would cost gigabytes.
+ */
 static struct val *
 site_entry_ctx(struct site *s, const struct val *e, int full)
 {
-	struct val	*out = val_map(s->ar), *cs, *c, *l, *x, *m;
+	struct val	*out, *cs, *c, *l, *x, *m;
 	const char	*slug = val_getstr(e, "slug");
 	size_t		 i, j;
+
+	if (!full && (out = val_get(s->short_ctx, slug)) != NULL)
+		return out;
+	out = val_map(s->ar);
 
 	site_str(s, out, "slug", slug);
 	site_str(s, out, "name", val_getstr(e, "name"));
@@ -284,8 +295,10 @@ site_entry_ctx(struct site *s, const struct val *e, int full)
 		val_push(s->ar, l, m);
 	}
 	val_set(s->ar, out, "delegates_to", l);
-	if (!full)
+	if (!full) {
+		val_set(s->ar, s->short_ctx, slug, out);
 		return out;
+	}
 	/* Entries that delegate to this one. */
 	l = val_seq(s->ar);
 	for (i = 0; i < val_len(s->kb->frameworks); i++) {
@@ -347,7 +360,7 @@ site_render(struct site *s, const char *tpl, const char *rel,
 		rc = site_write(s, file, buf_cstr(&b), b.len);
 	buf_free(&b);
 	if (rc == 0 && rel != NULL)
-		val_push(s->ar, s->urls, val_str(s->ar, rel));
+		val_push(s->main, s->urls, val_str(s->main, rel));
 	return rc;
 }
 
@@ -1111,6 +1124,11 @@ site_recommend(struct site *s)
 		    val_getstr(val_at(s->kb->dimlist, i), "name")));
 		val_push(s->ar, dims, dm);
 	}
+	/* Short entry contexts are shared by every page: build them in the
+	 * build's arena before the per-page scratch arenas. */
+	for (i = 0; i < val_len(s->kb->frameworks); i++)
+		if (site_entry_ctx(s, val_at(s->kb->frameworks, i), 0) == NULL)
+			return -1;
 	combos = val_seq(s->ar);
 	for (i = 0; i < val_len(all); i++) {
 		rec = val_at(all, i);
@@ -1124,6 +1142,8 @@ site_recommend(struct site *s)
 		val_append(s->ar, c, "top", top);
 		val_push(s->ar, combos, c);
 
+		/* Page-only contexts live in a scratch arena freed per page. */
+		s->ar = ar_new();
 		rel = ar_printf(s->ar, "recommend/%s", site_req_path(s, req));
 		ctx = site_page(s, rel, "Recommendation", 7);
 		val_set(s->ar, ctx, "requirements", site_reqs_ctx(s, req));
@@ -1158,8 +1178,11 @@ site_recommend(struct site *s)
 			val_set(s->ar, ctx, "nearest", m);
 		}
 		site_str(s, ctx, "guide_cmd", site_guide_cmd(s, req));
-		if (site_render(s, "recommend", rel, ar_printf(s->ar,
-		    "%sindex.html", rel), ctx) == -1)
+		rc = site_render(s, "recommend", rel, ar_printf(s->ar,
+		    "%sindex.html", rel), ctx);
+		ar_free(s->ar);
+		s->ar = s->main;
+		if (rc == -1)
 			return -1;
 	}
 	if (site_bundle_keys(s, all) == -1)
@@ -1274,10 +1297,11 @@ site_build(const struct site_opts *o, struct kb *kb, struct pl_host *pl,
 	s.kb = kb;
 	s.pl = pl;
 	s.d = d;
-	s.ar = ar_new();
+	s.ar = s.main = ar_new();
 	s.tpl = tpl_set_new();
 	s.urls = val_seq(s.ar);
 	s.sums = val_seq(s.ar);
+	s.short_ctx = val_map(s.ar);
 	if (o->base_url != NULL && strncmp(o->base_url, "https://", 8) != 0 &&
 	    strncmp(o->base_url, "http://", 7) != 0) {
 		diag_error(d, NULL, 0, 0, "--base-url must be an http(s) URL");
@@ -1320,7 +1344,9 @@ fail:
 	s.out = NULL;
 done:
 	tpl_set_free(s.tpl);
-	ar_free(s.ar);
+	if (s.ar != s.main)
+		ar_free(s.ar);	/* a page's scratch arena, after an error */
+	ar_free(s.main);
 	return rc;
 }
 
@@ -1341,10 +1367,11 @@ site_guide(const struct site_opts *o, const char *const toks[6],
 	s.kb = kb;
 	s.pl = pl;
 	s.d = d;
-	s.ar = ar_new();
+	s.ar = s.main = ar_new();
 	s.tpl = tpl_set_new();
 	s.urls = val_seq(s.ar);
 	s.sums = val_seq(s.ar);
+	s.short_ctx = val_map(s.ar);
 	s.sitectx = site_ctx_site(&s);
 	buf_init(&b, SITE_MAXPAGE);
 	if (site_load_theme(o->root, s.tpl, s.ar, d) == -1)
@@ -1395,6 +1422,8 @@ site_guide(const struct site_opts *o, const char *const toks[6],
 done:
 	buf_free(&b);
 	tpl_set_free(s.tpl);
-	ar_free(s.ar);
+	if (s.ar != s.main)
+		ar_free(s.ar);	/* a page's scratch arena, after an error */
+	ar_free(s.main);
 	return rc;
 }
