@@ -26,7 +26,7 @@ THEME    = themes/default
 -include Makefile.local
 
 .PHONY: all deps test-deps site check serve test clean unit e2e regen \
-        valgrind asan install bundle-harness
+        valgrind asan install fuzz fuzz-smoke bundle-harness
 
 all: deps $(BIN) $(THEME)/node_modules/.ok site
 
@@ -97,6 +97,15 @@ $(HARNESS)/bwrap-probe: tests/bundles/harness/bwrap-probe.c
 
 test: all test-deps $(TEST_NPM) unit bundle-harness
 	@tests/run-all.sh
+
+# libFuzzer targets (clang): `make fuzz` runs each for FUZZ_SECONDS,
+# `make fuzz-smoke` for 10 s (also a stage of `make test`).
+FUZZ_SECONDS ?= 300
+fuzz:
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-smoke:
+	tests/fuzz/run.sh 10
 
 regen: $(BIN)
 	tests/e2e/run.sh --regen

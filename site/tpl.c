@@ -1170,12 +1170,14 @@ tpl_list(struct tpl_rs *rs, const struct tpl_node *n, size_t nn,
     const struct tpl_ctx *cx, const struct tpl_ind *in,
     const struct tpl_scope *sc)
 {
-	const struct tpl_node	*e = n + nn;
+	const struct tpl_node	*e;
 	const struct val	*v;
 	struct tpl_ctx		 c2;
 	size_t			 i;
 
-	for (; n < e; n++) {
+	if (nn == 0)		/* an empty section has no node array */
+		return 0;
+	for (e = n + nn; n < e; n++) {
 		if (n->kind == TN_TEXT) {
 			if (tpl_text(rs, n, in) == -1)
 				return -1;

@@ -27,6 +27,8 @@ stage determinism tests/determinism.sh
 stage bundle-checks tests/bundles/checks/selftest.sh
 stage bundles tests/bundles/verify.sh build/site
 stage site tests/site/run.sh build/site
+stage templates /usr/bin/python3 tests/site/lint-templates.py
+stage fuzz tests/fuzz/run.sh 10
 stage browser node --test tests/site/browser.test.mjs
 stage recommend /usr/bin/python3 tests/recommend/properties.py build/site
 stage expert /usr/bin/python3 tests/recommend/expert.py

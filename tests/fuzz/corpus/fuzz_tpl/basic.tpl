@@ -1,0 +1,1 @@
+<h1>{{title}}</h1>{{{body_html}}}{{&title}}{{#items}}<li>{{name}} {{i}}</li>{{/items}}{{^empty}}none{{/empty}}{{a.inner}}{{n}}{{x}}

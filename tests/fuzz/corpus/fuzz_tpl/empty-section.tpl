@@ -1,0 +1,4 @@
+{{#a}}{{#items}}{{/items}}{{/a}}
+  {{title}}
+es}}{nted
+  {{title}}

@@ -1,0 +1,1 @@
+{{#items}}{{/itemz}}{{unclosed {{{x}} {{=a=}} {{/}}
