@@ -10,7 +10,10 @@ nodejs npm"
 test="$build valgrind clang libclang-rt-14-dev libarchive-tools sqlite3
 python3 python3-yaml python3-jsonschema unzip chromium yamllint
 libjansson-dev seccomp bubblewrap apparmor nftables shellcheck runsc
-golang-github-opencontainers-specs-dev"
+golang-github-opencontainers-specs-dev
+python3-pytest python3-mypy pyflakes3 python3-kubernetes
+prometheus-alertmanager
+crun runc jq python3-protobuf"
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;
