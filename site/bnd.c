@@ -106,6 +106,9 @@ bnd_make(struct pl_host *pl, const struct kb *kb, const struct val *scn,
 		tpls = val_get(kb->templates, strcmp(pf, "*") == 0 ? "common" :
 		    pf);
 		val_set(ar, ctx, "templates", tpls ? tpls : val_map(ar));
+		/* content/bundles/common/, shared by every family. */
+		tpls = val_get(kb->templates, "common");
+		val_set(ar, ctx, "common", tpls ? tpls : val_map(ar));
 		if (pl_call(pl, i, "bundle", args, 3, ar, &res, d) == -1)
 			return NULL;
 		if (res != NULL && res->kind == VAL_SEQ && res->u.seq.n == 0)
