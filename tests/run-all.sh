@@ -26,6 +26,7 @@ stage errors tests/errors/run.sh
 stage determinism tests/determinism.sh
 stage bundle-checks tests/bundles/checks/selftest.sh
 stage infra-checks tests/bundles/checks/selftest-infra.sh
+stage integration-checks tests/bundles/checks/selftest-integration.sh
 stage bundles tests/bundles/verify.sh build/site
 stage site tests/site/run.sh build/site
 stage templates /usr/bin/python3 tests/site/lint-templates.py
