@@ -18,6 +18,7 @@
 #include "md.h"
 #include "pl.h"
 #include "rec.h"
+#include "sbx.h"
 #include "site.h"
 
 #define	EXIT_CONTENT	1
@@ -40,7 +41,10 @@ usage_main(FILE *f)
 	    "  help       show this text, or `help COMMAND`\n"
 	    "\n"
 	    "Run `sandbox-atlas COMMAND --help` for a command's options.\n"
-	    "Exit status: 0 success, 1 content or build error, 2 usage error.\n",
+	    "Exit status: 0 success, 1 content or build error, 2 usage error.\n"
+	    "The program confines itself (Landlock, seccomp) once the content\n"
+	    "is loaded; SANDBOX_ATLAS_NO_SANDBOX=1 turns that off for valgrind\n"
+	    "and sanitizer runs only.\n",
 	    f);
 }
 
@@ -114,9 +118,11 @@ flush_diag(struct diag *d)
 	return d->nerr;
 }
 
-/* Loads the knowledge base and the plugins. */
+/* Loads the knowledge base, enters the sandbox (sbx.h: writing only
+ * beside out, if not NULL), then loads the plugins. */
 static int
-load(const char *root, struct kb *kb, struct pl_host **pl, struct diag *d)
+load(const char *root, const char *out, struct kb *kb, struct pl_host **pl,
+    struct diag *d)
 {
 	struct pl_limits	 lim;
 	char			*dir;
@@ -124,6 +130,8 @@ load(const char *root, struct kb *kb, struct pl_host **pl, struct diag *d)
 
 	*pl = NULL;
 	rc = kb_load(kb, root, d);
+	if (sbx_enter_project(root, out, 0, d) == -1)
+		return -1;
 	pl_limits_default(&lim);
 	if (asprintf(&dir, "%s/plugins", root) == -1)
 		oom();
@@ -187,7 +195,7 @@ cmd_build(int argc, char *argv[])
 		o.out = def;
 	}
 	diag_init(&d);
-	rc = load(o.root, &kb, &pl, &d);
+	rc = load(o.root, o.out, &kb, &pl, &d);
 	if (rc == 0)
 		rc = site_build(&o, &kb, pl, &d);
 	flush_diag(&d);
@@ -271,7 +279,7 @@ cmd_check(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	diag_init(&d);
-	rc = load(root, &kb, &pl, &d);
+	rc = load(root, NULL, &kb, &pl, &d);
 	if (site_check_theme(root, &d) == -1)
 		rc = -1;
 	if (rc == 0 && check_expect(&kb, pl, &d) == -1)
@@ -405,7 +413,7 @@ cmd_recommend(int argc, char *argv[])
 	}
 	diag_init(&d);
 	ar = ar_new();
-	rc = load(root, &kb, &pl, &d);
+	rc = load(root, out, &kb, &pl, &d);
 	if (rc == 0) {
 		if ((req = rec_requirements(&kb, ar, toks, &d)) == NULL)
 			status = EXIT_USAGE;
