@@ -88,6 +88,16 @@ bnd_make(struct pl_host *pl, const struct kb *kb, const struct val *scn,
 	val_append(ar, ctx, "layers", bnd_layers(kb, pslug, ar));
 	val_append(ar, ctx, "site", kb->site);
 	val_append(ar, ctx, "build_date", val_str(ar, kb->date));
+	/* Whether a plugin writes this family's files: the common plugin
+	 * runs first (plugins run in name order) and says so in README. */
+	for (i = 0; family != NULL && i < pl_count(pl); i++) {
+		if (!pl_has(pl, i, "bundle"))
+			continue;
+		pf = val_getstr(pl_fields(pl, i, ar), "family");
+		if (pf != NULL && strcmp(pf, family) == 0)
+			family_done = 1;
+	}
+	val_append(ar, ctx, "family_files", val_bool(ar, family_done));
 	args[0] = primary ? (struct val *)primary : val_null(ar);
 	args[1] = val_get(rec, "requirements");
 	args[2] = ctx;

@@ -470,6 +470,50 @@ site_ranking_ctx(struct site *s, const struct val *rec)
 }
 
 /*
+ * The bundle's files grouped by the guide section they serve, from the
+ * bundle layout of docs/bundles.md: security/ and network/ serve
+ * section 3, monitoring/ section 4, deploy/ (and a top-level
+ * kustomization.yaml) section 5, integration/ section 6.  The guide
+ * page shows each file's real text, never a retyped copy.
+ */
+static int
+site_bundle_sections(struct site *s, const struct val *files, struct val *ctx)
+{
+	static const struct {
+		const char	*key;
+		const char	*prefix[3];
+	} sec[] = {
+		{ "sec_security", { "security/", "network/", NULL } },
+		{ "sec_escape", { "monitoring/", NULL, NULL } },
+		{ "sec_deploy", { "deploy/", "kustomization.yaml", NULL } },
+		{ "sec_integration", { "integration/", NULL, NULL } },
+	};
+	struct val	*list, *m;
+	const char	*p;
+	size_t		 i, j, k, n;
+
+	for (i = 0; i < sizeof(sec) / sizeof(sec[0]); i++) {
+		list = val_seq(s->ar);
+		for (j = 0; j < files->u.map.n; j++) {
+			p = files->u.map.k[j];
+			for (k = 0; sec[i].prefix[k] != NULL; k++) {
+				n = strlen(sec[i].prefix[k]);
+				if (strncmp(p, sec[i].prefix[k], n) == 0)
+					break;
+			}
+			if (sec[i].prefix[k] == NULL)
+				continue;
+			m = val_map(s->ar);
+			site_str(s, m, "path", p);
+			val_set(s->ar, m, "text", files->u.map.v[j]);
+			val_push(s->ar, list, m);
+		}
+		val_set(s->ar, ctx, sec[i].key, list);
+	}
+	return 0;
+}
+
+/*
  * Builds the bundle of a guide and writes it.  For a preset (guide ==
  * 0) the archives go to bundles/<top>.tar.gz|.zip and their sums to
  * bundles/SHA256SUMS; for `sandbox-atlas guide` (guide == 1) the files
@@ -536,6 +580,8 @@ site_bundle(struct site *s, const struct val *scn, const struct val *rec,
 		val_push(s->ar, val_get(bl, "files"),
 		    val_str(s->ar, files->u.map.k[i]));
 	val_set(s->ar, ctx, "bundle", bl);
+	if (site_bundle_sections(s, files, ctx) == -1)
+		return -1;
 	val_set(s->ar, ctx, "diagram", val_get(files, "architecture.mmd") ?
 	    val_get(files, "architecture.mmd") : val_null(s->ar));
 	val_set(s->ar, ctx, "readme", val_get(files, "README.md"));
@@ -1238,7 +1284,9 @@ site_md_ctx(struct site *s, const struct val *v, const char *key)
 
 	switch (v->kind) {
 	case VAL_STR:
-		if (key != NULL && strcmp(key, "diagram") == 0)
+		/* Verbatim: they go into fenced code blocks. */
+		if (key != NULL && (strcmp(key, "diagram") == 0 ||
+		    strcmp(key, "text") == 0))
 			return (struct val *)v;
 		return val_str(s->ar, site_md_escape(s, v->u.str.s));
 	case VAL_SEQ:

@@ -27,6 +27,8 @@ stage determinism tests/determinism.sh
 stage bundle-checks tests/bundles/checks/selftest.sh
 stage infra-checks tests/bundles/checks/selftest-infra.sh
 stage integration-checks tests/bundles/checks/selftest-integration.sh
+stage oci-checks tests/bundles/checks/selftest-oci.sh
+stage gvisor-checks tests/bundles/checks/selftest-usk.sh
 stage bundles tests/bundles/verify.sh build/site
 stage site tests/site/run.sh build/site
 stage templates /usr/bin/python3 tests/site/lint-templates.py

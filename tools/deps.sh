@@ -13,7 +13,8 @@ libjansson-dev seccomp bubblewrap apparmor nftables shellcheck runsc
 golang-github-opencontainers-specs-dev
 python3-pytest python3-mypy pyflakes3 python3-kubernetes
 prometheus-alertmanager
-crun runc jq python3-protobuf"
+crun runc jq python3-protobuf
+prometheus curl systemd"
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;

@@ -25,7 +25,7 @@ if [ ! -x "$h" ] || [ ! -x "$top/build/bundle-harness/bwrap-probe" ]; then
 	exit 1
 fi
 
-for c in seccomp bwrap apparmor shell nftables runsc-config kata-config; do
+for c in seccomp bwrap apparmor shell nftables runsc-config kata-config microvm-watchdog; do
 	case $c in
 	bwrap) pat='*.bwrap' ;;
 	*) pat='*' ;;

@@ -1,0 +1,11 @@
+# Terraform and provider versions for the Firecracker microVM hosts.
+terraform {
+  required_version = ">= 1.5.0, < 2.0.0"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.80"
+    }
+  }
+}

@@ -1,0 +1,11 @@
+# Terraform and provider versions for the GKE Kata node pool.
+terraform {
+  required_version = ">= 1.5.0, < 2.0.0"
+
+  required_providers {
+    google = {
+      source  = "hashicorp/google"
+      version = "~> 6.0"
+    }
+  }
+}

@@ -1,0 +1,12 @@
+# Terraform and provider versions for the sandbox host group
+# (Sandbox Atlas bundle {{top}}).
+terraform {
+  required_version = ">= 1.5.0, < 2.0.0"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.0"
+    }
+  }
+}
